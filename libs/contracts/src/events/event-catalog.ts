@@ -1,0 +1,65 @@
+import { plainToInstance, ClassConstructor } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { EventEnvelope, Producer } from './event-envelope';
+
+export interface EventDefinition<TData extends object = object> {
+  type: string;
+  schemaVersion: number;
+  producer: Producer;
+  dataClass: ClassConstructor<TData>;
+  description: string;
+}
+
+const catalog = new Map<string, EventDefinition>();
+
+/** Registers an event contract; the same definition validates on publish and on consume. */
+export function defineEvent<TData extends object>(definition: EventDefinition<TData>): EventDefinition<TData> {
+  if (catalog.has(definition.type)) throw new Error(`event ${definition.type} is defined twice`);
+  catalog.set(definition.type, definition as EventDefinition);
+  return definition;
+}
+
+export function eventDefinition(type: string): EventDefinition | undefined {
+  return catalog.get(type);
+}
+
+export function allEventDefinitions(): EventDefinition[] {
+  return [...catalog.values()];
+}
+
+export type EventValidation<TData extends object> =
+  | { ok: true; envelope: EventEnvelope<TData> }
+  | { ok: false; reason: string };
+
+/** Flattens class-validator errors into `data.items[0].barcode: must be ...` lines. */
+export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${path}: ${message}`);
+    return [...own, ...describeValidationErrors(error.children ?? [], path)];
+  });
+}
+
+/**
+ * Validates an incoming (or outgoing) event against its contract: the envelope, then the data class of
+ * its type. Unknown types and schema versions newer than ours are refused rather than guessed at.
+ */
+export function validateEvent<TData extends object = Record<string, unknown>>(raw: unknown): EventValidation<TData> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, reason: 'message is not a JSON object' };
+  }
+  const envelope = plainToInstance(EventEnvelope, raw) as EventEnvelope<TData>;
+  const envelopeErrors = describeValidationErrors(validateSync(envelope));
+  if (envelopeErrors.length) return { ok: false, reason: `invalid envelope: ${envelopeErrors.join('; ')}` };
+
+  const definition = catalog.get(envelope.type);
+  if (!definition) return { ok: false, reason: `unknown event type ${envelope.type}` };
+  if (envelope.schemaVersion > definition.schemaVersion) {
+    return { ok: false, reason: `${envelope.type} schemaVersion ${envelope.schemaVersion} is newer than supported ${definition.schemaVersion}` };
+  }
+  const data = plainToInstance(definition.dataClass, envelope.data) as TData;
+  const dataErrors = describeValidationErrors(validateSync(data, { forbidUnknownValues: true }), 'data');
+  if (dataErrors.length) return { ok: false, reason: `invalid ${envelope.type}: ${dataErrors.join('; ')}` };
+  envelope.data = data;
+  return { ok: true, envelope };
+}

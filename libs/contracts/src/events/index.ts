@@ -1,0 +1,5 @@
+export * from './event-envelope';
+export * from './event-catalog';
+export * from './intake.events';
+export * from './cataloging.events';
+export * from './circulation.events';

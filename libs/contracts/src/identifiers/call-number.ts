@@ -1,0 +1,84 @@
+import { callNumberError, CallNumberParts, ParsedCallNumber } from './call-number-parts';
+import { parseDeweyCallNumber } from './dewey-call-number';
+import { parseLcCallNumber } from './lc-call-number';
+import { parseLocalCallNumber } from './local-call-number';
+
+/** Supported schemes: Library of Congress, Dewey Decimal Classification, and free-text local shelving. */
+export const CALL_NUMBER_SCHEMES = ['lc', 'ddc', 'local'] as const;
+export type CallNumberScheme = (typeof CALL_NUMBER_SCHEMES)[number];
+
+export function isCallNumberScheme(value: unknown): value is CallNumberScheme {
+  return typeof value === 'string' && (CALL_NUMBER_SCHEMES as readonly string[]).includes(value);
+}
+
+const PARSERS: Record<CallNumberScheme, (raw: string) => ParsedCallNumber> = {
+  lc: parseLcCallNumber,
+  ddc: parseDeweyCallNumber,
+  local: parseLocalCallNumber,
+};
+
+/**
+ * A validated call number in one scheme. `value` is the normalised display form and `sortKey`
+ * an ASCII string whose byte order is shelf order within the scheme (store it in a
+ * `COLLATE "C"` column and `ORDER BY` it; never compare keys with `localeCompare`).
+ */
+export class CallNumber {
+  private constructor(
+    readonly scheme: CallNumberScheme,
+    readonly value: string,
+    readonly sortKey: string,
+    readonly parts: CallNumberParts,
+    private readonly lines: readonly string[],
+  ) {}
+
+  static parse(raw: string, scheme: CallNumberScheme): CallNumber {
+    if (!isCallNumberScheme(scheme)) {
+      throw callNumberError(`unknown call number scheme "${String(scheme)}" (expected ${CALL_NUMBER_SCHEMES.join(', ')})`, raw);
+    }
+    const parsed = PARSERS[scheme](raw);
+    return new CallNumber(scheme, parsed.value, parsed.sortKey, parsed.parts, parsed.labelLines);
+  }
+
+  static isValid(raw: unknown, scheme: CallNumberScheme): boolean {
+    if (typeof raw !== 'string') return false;
+    try {
+      CallNumber.parse(raw, scheme);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Shelf order for `Array.prototype.sort`. Call numbers of different schemes are shelved apart,
+   * so they group by scheme (in `CALL_NUMBER_SCHEMES` order) first.
+   */
+  static compare(a: CallNumber, b: CallNumber): number {
+    if (a.scheme !== b.scheme) {
+      return CALL_NUMBER_SCHEMES.indexOf(a.scheme) - CALL_NUMBER_SCHEMES.indexOf(b.scheme);
+    }
+    // Byte-wise, like the database; the value breaks ties so the order is total and stable.
+    return byteCompare(a.sortKey, b.sortKey) || byteCompare(a.value, b.value);
+  }
+
+  /** Spine-label lines, one element per printed line (LC `QA` / `76.73` / `.J38` / `S55` / `2010`). */
+  labelLines(): string[] {
+    return [...this.lines];
+  }
+
+  equals(other: CallNumber): boolean {
+    return this.scheme === other.scheme && this.value === other.value;
+  }
+
+  toString(): string {
+    return this.value;
+  }
+
+  toJSON(): { scheme: CallNumberScheme; value: string; sortKey: string } {
+    return { scheme: this.scheme, value: this.value, sortKey: this.sortKey };
+  }
+}
+
+function byteCompare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

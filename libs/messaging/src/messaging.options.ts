@@ -1,0 +1,52 @@
+import { Producer } from '@app/contracts';
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+export interface MessagingOptions {
+  /** The service that owns the outbox, the inbox and the consumer queue. */
+  service: Producer;
+  /** Its PostgreSQL schema: the outbox and processed-message tables live there. */
+  schema: string;
+  amqpUrl: string;
+  eventsExchange: string;
+  partnersExchange: string;
+  /** Prepended to every queue name; empty in production, unique per test run. */
+  queuePrefix: string;
+  prefetch: number;
+  /** Handler failures are retried this many times (one delay per entry), then dead-lettered. */
+  retryDelaysMs: number[];
+  /** Quorum-queue delivery limit: a backstop for messages that crash the consumer outright. */
+  deliveryLimit: number;
+  outboxPollMs: number;
+  outboxBatchSize: number;
+}
+
+export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'schema' | 'amqpUrl'> = {
+  eventsExchange: 'library.events',
+  partnersExchange: 'library.partners',
+  queuePrefix: '',
+  prefetch: 100,
+  retryDelaysMs: [1_000, 5_000, 30_000],
+  deliveryLimit: 10,
+  outboxPollMs: 1_000,
+  outboxBatchSize: 500,
+};
+
+export interface QueueNames {
+  main: string;
+  deadLetter: string;
+  retry: string[];
+}
+
+export function queueNames(options: Pick<MessagingOptions, 'queuePrefix' | 'service' | 'retryDelaysMs'>): QueueNames {
+  const main = `${options.queuePrefix}${options.service}.events`;
+  return {
+    main,
+    deadLetter: `${main}.dlq`,
+    retry: options.retryDelaysMs.map((_, i) => `${main}.retry.${i + 1}`),
+  };
+}
+
+export function unroutableQueueName(eventsExchange: string): string {
+  return `${eventsExchange}.unroutable`;
+}

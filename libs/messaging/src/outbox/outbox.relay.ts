@@ -1,0 +1,137 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from '../amqp-connection';
+import { messagingMetrics } from '../messaging.metrics';
+import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { assertExchanges } from '../topology';
+
+interface OutboxRow {
+  id: string;
+  exchange: string;
+  routing_key: string;
+  type: string;
+  payload: string;
+}
+
+/**
+ * Publishes committed outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas share
+ * the work without publishing a row twice; a row is marked published only after the broker confirmed
+ * it. A crash between confirm and mark republishes the row: consumers deduplicate by message id.
+ * The relay wakes when a local transaction commits events and polls as a fallback (other replicas,
+ * failures, restarts).
+ */
+@Injectable()
+export class OutboxRelay {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private channel?: ChannelWrapper;
+  private running = false;
+  private wakeRequested = false;
+  private wakeUp?: () => void;
+  private loop?: Promise<void>;
+  private failures = 0;
+
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly dataSource: DataSource,
+    private readonly connection: AmqpConnection,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.channel = this.connection.createChannel({
+      name: 'outbox-relay',
+      confirm: true,
+      json: false,
+      publishTimeout: 30_000,
+      setup: (channel: ConfirmChannel) => assertExchanges(channel, this.options),
+    });
+    this.loop = this.run();
+  }
+
+  /** Called after a commit that wrote outbox rows. */
+  wake(): void {
+    this.wakeRequested = true;
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    await this.channel?.close();
+  }
+
+  /** Publishes everything pending now; used by the loop and by tests that want a drained outbox. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const published = await this.publishBatch();
+      total += published;
+      if (published < this.options.outboxBatchSize) return total;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.wakeRequested = false;
+      try {
+        await this.drain();
+        this.failures = 0;
+      } catch (error) {
+        this.failures++;
+        this.logger.warn(`outbox relay pass failed (${this.failures}): ${(error as Error).message}`);
+      }
+      if (!this.running) break;
+      if (this.wakeRequested && this.failures === 0) continue;
+      const delay = this.failures ? Math.min(this.options.outboxPollMs * 2 ** this.failures, 30_000) : this.options.outboxPollMs;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private async publishBatch(): Promise<number> {
+    const channel = this.channel;
+    if (!channel) throw new Error('outbox relay is not started');
+    const schema = this.options.schema;
+    return this.dataSource.transaction(async (manager) => {
+      const rows: OutboxRow[] = await manager.query(
+        `SELECT id, exchange, routing_key, type, payload FROM "${schema}".outbox_message
+          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.outboxBatchSize],
+      );
+      if (rows.length === 0) {
+        messagingMetrics.outboxPending.set({ service: this.options.service }, 0);
+        return 0;
+      }
+      // Publish the whole batch, then wait for every confirm: one round of confirms per batch. A
+      // failure rolls back and leaves the rows pending for the next pass.
+      await Promise.all(
+        rows.map((row) => {
+          const envelope = JSON.parse(row.payload) as { correlationId?: string; occurredAt?: string };
+          return channel.publish(row.exchange, row.routing_key, Buffer.from(row.payload), {
+            persistent: true,
+            messageId: row.id,
+            type: row.type,
+            contentType: 'application/json',
+            correlationId: envelope.correlationId,
+            timestamp: Math.floor(Date.parse(envelope.occurredAt ?? '') / 1000) || undefined,
+            appId: this.options.service,
+          });
+        }),
+      );
+      await manager.query(`UPDATE "${schema}".outbox_message SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+      for (const row of rows) messagingMetrics.published.inc({ service: this.options.service, type: row.type });
+      return rows.length;
+    });
+  }
+}

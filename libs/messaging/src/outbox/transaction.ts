@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { EventDefinition, EventEnvelope, validateEvent } from '@app/contracts';
+import { currentContext } from '../correlation-context';
+import { MessagingOptions } from '../messaging.options';
+
+export interface OutgoingEvent {
+  id: string;
+  exchange: string;
+  routingKey: string;
+  type: string;
+  payload: string;
+}
+
+export interface PublishOptions {
+  branch?: string | null;
+  /** Partner events go to `library.partners` under their own routing key (e.g. `bindery.<partnerId>.shipment.dispatched`). */
+  partnerRoutingKey?: string;
+}
+
+/**
+ * A database transaction that can also publish: events are written as outbox rows by the same
+ * EntityManager as the state change, so both commit or neither does.
+ */
+export class Transaction {
+  private readonly outgoing: OutgoingEvent[] = [];
+
+  constructor(
+    readonly manager: EntityManager,
+    private readonly options: Pick<MessagingOptions, 'service' | 'schema' | 'eventsExchange' | 'partnersExchange'>,
+  ) {}
+
+  /** Queues an event for publishing after commit; validates it against its contract now. */
+  publish<TData extends object>(definition: EventDefinition<TData>, data: TData, options: PublishOptions = {}): EventEnvelope<TData> {
+    const context = currentContext();
+    const envelope = {
+      id: randomUUID(),
+      type: definition.type,
+      schemaVersion: definition.schemaVersion,
+      occurredAt: new Date().toISOString(),
+      producer: this.options.service,
+      correlationId: context?.correlationId ?? randomUUID(),
+      causationId: context?.causationId ?? null,
+      branch: options.branch ?? null,
+      data,
+    };
+    // Same contract on publish as on consume: an invalid event is a programming error, caught here.
+    const validation = validateEvent<TData>(JSON.parse(JSON.stringify(envelope)));
+    if (!validation.ok) throw new Error(`refusing to publish ${definition.type}: ${validation.reason}`);
+    this.outgoing.push({
+      id: envelope.id,
+      exchange: options.partnerRoutingKey ? this.options.partnersExchange : this.options.eventsExchange,
+      routingKey: options.partnerRoutingKey ?? definition.type,
+      type: definition.type,
+      payload: JSON.stringify(envelope),
+    });
+    return envelope as EventEnvelope<TData>;
+  }
+
+  get publishedCount(): number {
+    return this.outgoing.length;
+  }
+
+  /** Writes the queued events as outbox rows, in chunks that stay under PostgreSQL's parameter limit. */
+  async flush(): Promise<void> {
+    const chunkSize = 5_000;
+    for (let start = 0; start < this.outgoing.length; start += chunkSize) {
+      const chunk = this.outgoing.slice(start, start + chunkSize);
+      const params: string[] = [];
+      const rows = chunk.map((event, i) => {
+        params.push(event.id, event.exchange, event.routingKey, event.type, event.payload);
+        const p = i * 5;
+        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+      });
+      await this.manager.query(
+        `INSERT INTO "${this.options.schema}".outbox_message (id, exchange, routing_key, type, payload) VALUES ${rows.join(', ')}`,
+        params,
+      );
+    }
+    this.outgoing.length = 0;
+  }
+}

@@ -1,0 +1,56 @@
+import type { ConfirmChannel } from 'amqplib';
+import { MessagingOptions, queueNames, unroutableQueueName } from './messaging.options';
+
+/**
+ * The shared exchanges. Every service declares them with the same arguments (a mismatch is a
+ * PRECONDITION_FAILED), and an alternate exchange catches events that no queue is bound for, so an
+ * unroutable event is parked rather than confirmed and dropped.
+ */
+export async function assertExchanges(channel: ConfirmChannel, options: Pick<MessagingOptions, 'eventsExchange' | 'partnersExchange'>): Promise<void> {
+  const unroutable = unroutableQueueName(options.eventsExchange);
+  await channel.assertExchange(unroutable, 'fanout', { durable: true });
+  await channel.assertQueue(unroutable, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.bindQueue(unroutable, unroutable, '');
+  await channel.assertExchange(options.eventsExchange, 'topic', { durable: true, arguments: { 'alternate-exchange': unroutable } });
+  await channel.assertExchange(options.partnersExchange, 'topic', { durable: true });
+}
+
+/**
+ * A service's own queues: the main quorum queue bound to the event types it handles, one delay queue
+ * per retry (its TTL dead-letters the message back to the main queue) and the dead-letter queue.
+ * The delivery limit and broker-side dead-lettering are set explicitly: they are the backstop for a
+ * message that kills the consumer before it can decide (RabbitMQ 4.3 no longer counts nack-requeue,
+ * so the consumer never relies on it; it republishes and acks instead).
+ */
+export async function assertServiceQueues(
+  channel: ConfirmChannel,
+  options: Pick<MessagingOptions, 'eventsExchange' | 'queuePrefix' | 'service' | 'retryDelaysMs' | 'deliveryLimit'>,
+  eventTypes: string[],
+): Promise<void> {
+  const names = queueNames(options);
+  const atLeastOnce = { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
+  await channel.assertQueue(names.deadLetter, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.assertQueue(names.main, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-delivery-limit': options.deliveryLimit,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': names.deadLetter,
+      ...atLeastOnce,
+    },
+  });
+  for (const [i, retryQueue] of names.retry.entries()) {
+    await channel.assertQueue(retryQueue, {
+      durable: true,
+      arguments: {
+        'x-queue-type': 'quorum',
+        'x-message-ttl': options.retryDelaysMs[i],
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': names.main,
+        ...atLeastOnce,
+      },
+    });
+  }
+  for (const type of eventTypes) await channel.bindQueue(names.main, options.eventsExchange, type);
+}

@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
+import { OutboxRelay } from './outbox/outbox.relay';
+import { Transaction } from './outbox/transaction';
+
+/**
+ * Runs a state change and the events it causes in one PostgreSQL transaction, then wakes the relay.
+ * This is the only way services write: a rolled-back transaction publishes nothing.
+ */
+@Injectable()
+export class UnitOfWork {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let published = 0;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const tx = new Transaction(manager, this.options);
+      const value = await work(tx);
+      published = tx.publishedCount;
+      await tx.flush();
+      return value;
+    });
+    if (published > 0) this.relay.wake();
+    return result;
+  }
+}

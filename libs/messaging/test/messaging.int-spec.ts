@@ -1,0 +1,238 @@
+import { Injectable, INestApplication, Module } from '@nestjs/common';
+import { IsIn, IsString } from 'class-validator';
+import { randomUUID } from 'node:crypto';
+import { MigrationInterface, QueryRunner } from 'typeorm';
+import { defineEvent } from '@app/contracts';
+import {
+  DeadLetterQueue, EventConsumer, MessagingTables1764000000000, OnEvent, Outcome, schemaOf, Transaction, UnitOfWork,
+} from '@app/messaging';
+import { createServiceApp, PlatformModule } from '@app/platform';
+import { closeAllBrokerConnections, eventually, TestRun } from '../../../test/support/test-run';
+
+class NoteData {
+  @IsString() noteId!: string;
+  @IsIn(['ok', 'fail', 'decline']) mode!: 'ok' | 'fail' | 'decline';
+}
+const NoteRecorded = defineEvent({
+  type: 'intake.test-note.recorded',
+  schemaVersion: 1,
+  producer: 'intake',
+  dataClass: NoteData,
+  description: 'test-only event',
+});
+
+class NotesTable1764000000001 implements MigrationInterface {
+  name = 'NotesTable1764000000001';
+  async up(queryRunner: QueryRunner) {
+    await queryRunner.query(`CREATE TABLE "${schemaOf(queryRunner)}".note (id text PRIMARY KEY, effects integer NOT NULL DEFAULT 0)`);
+  }
+  async down(queryRunner: QueryRunner) {
+    await queryRunner.query(`DROP TABLE "${schemaOf(queryRunner)}".note`);
+  }
+}
+
+/** The consumer under test: counts effects per note, so a doubled effect shows as 2. */
+@Injectable()
+class NoteHandler {
+  failuresAllowed = true;
+  attempts = new Map<string, number>();
+
+  @OnEvent(NoteRecorded)
+  async onNote(event: { data: NoteData }, tx: Transaction) {
+    const { noteId, mode } = event.data;
+    this.attempts.set(noteId, (this.attempts.get(noteId) ?? 0) + 1);
+    await tx.manager.query(
+      `INSERT INTO note (id, effects) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET effects = note.effects + 1`,
+      [noteId],
+    );
+    if (mode === 'decline') return Outcome.deadLetter(`note ${noteId} is not acceptable`);
+    if (mode === 'fail' && this.failuresAllowed) throw new Error(`note ${noteId} handler exploded`);
+    return Outcome.ack();
+  }
+}
+
+@Module({ providers: [NoteHandler] })
+class NotesFeature {}
+
+describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL and RabbitMQ', () => {
+  const run = new TestRun();
+  let app: INestApplication;
+  let uow: UnitOfWork;
+  let handler: NoteHandler;
+  const schema = run.schemaFor('intake');
+
+  const envelope = (data: NoteData, id = randomUUID()) => ({
+    id,
+    type: NoteRecorded.type,
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    producer: 'intake',
+    correlationId: randomUUID(),
+    causationId: null,
+    branch: 'CEN',
+    data,
+  });
+  const effects = async (noteId: string) =>
+    (await run.query<{ effects: number }>(`SELECT effects FROM "${schema}".note WHERE id = $1`, [noteId]))[0]?.effects ?? 0;
+
+  const moduleFor = (env: ReturnType<TestRun['env']>) => ({
+    module: class TestServiceModule {},
+    imports: [
+      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001] }),
+      NotesFeature,
+    ],
+  });
+
+  beforeAll(async () => {
+    const env = run.env('intake');
+    app = await createServiceApp(moduleFor(env), env, { service: 'intake', title: 't', description: 't' });
+    await app.init();
+    uow = app.get(UnitOfWork);
+    handler = app.get(NoteHandler);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await run.cleanup();
+  });
+
+  it('publishes nothing when the transaction that wrote the event rolls back', async () => {
+    const noteId = randomUUID();
+    await expect(
+      uow.run(async (tx) => {
+        tx.publish(NoteRecorded, { noteId, mode: 'ok' });
+        throw new Error('business rule failed after publishing');
+      }),
+    ).rejects.toThrow('business rule failed');
+    // A committed marker event published afterwards arrives; the rolled-back one never does.
+    const marker = randomUUID();
+    await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId: marker, mode: 'ok' }));
+    await eventually(async () => expect(await effects(marker)).toBe(1));
+    expect(await effects(noteId)).toBe(0);
+    const rows = await run.query(`SELECT 1 FROM "${schema}".outbox_message WHERE payload LIKE $1`, [`%${noteId}%`]);
+    expect(rows).toHaveLength(0);
+  });
+
+  it('marks outbox rows published only after the broker confirmed them', async () => {
+    const noteId = randomUUID();
+    await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId, mode: 'ok' }));
+    await eventually(async () => expect(await effects(noteId)).toBe(1));
+    const [row] = await run.query<{ published_at: Date | null }>(
+      `SELECT published_at FROM "${schema}".outbox_message WHERE payload LIKE $1`,
+      [`%${noteId}%`],
+    );
+    expect(row.published_at).not.toBeNull();
+  });
+
+  it('applies a message delivered twice exactly once', async () => {
+    const noteId = randomUUID();
+    const body = JSON.stringify(envelope({ noteId, mode: 'ok' }));
+    const id = JSON.parse(body).id as string;
+    await run.publishRaw(NoteRecorded.type, body, { messageId: id });
+    await run.publishRaw(NoteRecorded.type, body, { messageId: id });
+    const marker = randomUUID();
+    await run.publishRaw(NoteRecorded.type, JSON.stringify(envelope({ noteId: marker, mode: 'ok' })));
+    await eventually(async () => expect(await effects(marker)).toBe(1));
+    expect(await effects(noteId)).toBe(1);
+    expect(handler.attempts.get(noteId)).toBe(1);
+    const processed = await run.query(`SELECT 1 FROM "${schema}".processed_message WHERE message_id = $1`, [id]);
+    expect(processed).toHaveLength(1);
+  });
+
+  it('sends an invalid message to the dead-letter queue with its reason while valid ones keep flowing', async () => {
+    const dlq = new DeadLetterQueue(() => run.channel(), run.queues('intake').deadLetter);
+    const before = await dlq.count();
+    const badId = randomUUID();
+    await run.publishRaw(NoteRecorded.type, '{ not json', { messageId: randomUUID() });
+    await run.publishRaw(NoteRecorded.type, JSON.stringify({ ...envelope({ noteId: 'x', mode: 'ok' }, badId), data: { noteId: 42, mode: 'maybe' } }), { messageId: badId });
+    const good = randomUUID();
+    await run.publishRaw(NoteRecorded.type, JSON.stringify(envelope({ noteId: good, mode: 'ok' })));
+    await eventually(async () => expect(await effects(good)).toBe(1));
+    await eventually(async () => expect(await dlq.count()).toBe(before + 2));
+    const letters = await dlq.list();
+    const invalid = letters.find((l) => l.messageId === badId);
+    expect(invalid?.kind).toBe('invalid');
+    expect(invalid?.reason).toContain('data.noteId');
+    expect(invalid?.reason).toContain('data.mode');
+    expect(letters.some((l) => l.reason === 'message body is not valid JSON')).toBe(true);
+    // Listing does not consume: the letters are still there.
+    expect(await dlq.count()).toBe(before + 2);
+  });
+
+  it('parks a message whose handler declines it, with the handler reason and none of its effects', async () => {
+    const dlq = new DeadLetterQueue(() => run.channel(), run.queues('intake').deadLetter);
+    const noteId = randomUUID();
+    await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId, mode: 'decline' }));
+    await eventually(async () => expect((await dlq.list()).some((l) => l.reason === `note ${noteId} is not acceptable`)).toBe(true));
+    expect(await effects(noteId)).toBe(0);
+  });
+
+  it('retries a failing handler with backoff, dead-letters it with the error, and processes it when replayed', async () => {
+    const dlq = new DeadLetterQueue(() => run.channel(), run.queues('intake').deadLetter);
+    const noteId = randomUUID();
+    handler.failuresAllowed = true;
+    const event = await uow.run(async (tx) => tx.publish(NoteRecorded, { noteId, mode: 'fail' }));
+    await eventually(async () => {
+      const letter = (await dlq.list()).find((l) => l.messageId === event.id);
+      expect(letter?.kind).toBe('failed');
+      expect(letter?.reason).toContain(`note ${noteId} handler exploded`);
+      expect(letter?.retryCount).toBe(2);
+    });
+    // The first delivery and both retries ran, and each rolled back its effect.
+    expect(handler.attempts.get(noteId)).toBe(3);
+    expect(await effects(noteId)).toBe(0);
+
+    handler.failuresAllowed = false; // the bug is fixed; replay the parked message
+    const replayed = await dlq.replay([event.id]);
+    expect(replayed.map((l) => l.messageId)).toEqual([event.id]);
+    await eventually(async () => expect(await effects(noteId)).toBe(1));
+    expect((await dlq.list()).some((l) => l.messageId === event.id)).toBe(false);
+  });
+
+  it('resumes publishing and consuming after the broker drops every connection, losing nothing committed', async () => {
+    const ids = Array.from({ length: 200 }, () => randomUUID());
+    const publishing = (async () => {
+      for (const [i, noteId] of ids.entries()) {
+        await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId, mode: 'ok' }));
+        if (i === 50) await closeAllBrokerConnections();
+      }
+    })();
+    await publishing;
+    await eventually(async () => {
+      const rows = await run.query<{ n: string; doubled: string }>(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE effects > 1) AS doubled FROM "${schema}".note WHERE id = ANY($1)`,
+        [ids],
+      );
+      expect(Number(rows[0].n)).toBe(ids.length);
+      expect(Number(rows[0].doubled)).toBe(0);
+    }, 45_000, 200);
+    const pending = await run.query(`SELECT 1 FROM "${schema}".outbox_message WHERE published_at IS NULL`);
+    expect(pending).toHaveLength(0);
+  });
+
+  it('finishes in-flight messages on shutdown and leaves the rest for the next instance, each applied once', async () => {
+    const consumer = app.get(EventConsumer);
+    expect(consumer.handledTypes).toEqual([NoteRecorded.type]);
+    const ids = Array.from({ length: 300 }, () => randomUUID());
+    const channel = await run.channel();
+    for (const noteId of ids) {
+      const body = envelope({ noteId, mode: 'ok' });
+      channel.publish(run.eventsExchange, NoteRecorded.type, Buffer.from(JSON.stringify(body)), { persistent: true, messageId: body.id });
+    }
+    await channel.waitForConfirms();
+    await channel.close();
+    const countApplied = async () =>
+      Number((await run.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".note WHERE id = ANY($1)`, [ids]))[0].n);
+    await eventually(async () => expect(await countApplied()).toBeGreaterThan(0), 15_000, 5);
+    await app.close();
+    const appliedAtShutdown = await countApplied();
+    // Whatever was not applied is still in the queue, not lost with the process.
+    expect(appliedAtShutdown + (await run.messageCount(run.queues('intake').main))).toBe(ids.length);
+
+    app = await createServiceApp(moduleFor(run.env('intake')), run.env('intake'), { service: 'intake', title: 't', description: 't' });
+    await app.init();
+    await eventually(async () => expect(await countApplied()).toBe(ids.length), 30_000, 100);
+    const doubled = await run.query(`SELECT 1 FROM "${schema}".note WHERE id = ANY($1) AND effects <> 1`, [ids]);
+    expect(doubled).toHaveLength(0);
+  });
+});

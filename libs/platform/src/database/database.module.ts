@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MixedList } from 'typeorm';
+import { ENVIRONMENT } from '../config/config.module';
+import { Environment } from '../config/environment';
+
+export interface DatabaseModuleOptions {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function>;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function>;
+}
+
+/**
+ * The service's PostgreSQL connection, bound to its own schema. Migrations run on start; the schema
+ * is never synchronised from entities.
+ */
+@Module({})
+export class DatabaseModule {
+  static forService(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ENVIRONMENT],
+          useFactory: (env: Environment) => ({
+            type: 'postgres' as const,
+            url: env.DATABASE_URL,
+            schema: env.DB_SCHEMA,
+            entities: options.entities,
+            migrations: options.migrations,
+            migrationsRun: true,
+            migrationsTableName: 'migrations',
+            migrationsTransactionMode: 'each' as const,
+            synchronize: false,
+            // Raw SQL (outbox, inbox, bulk paths) resolves unqualified names in the service's schema.
+            extra: { max: 10, options: `-c search_path=${env.DB_SCHEMA}` },
+            retryAttempts: 10,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+    };
+  }
+}

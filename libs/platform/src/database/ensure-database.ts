@@ -1,0 +1,36 @@
+import { Client } from 'pg';
+
+/**
+ * Creates the database (when missing) and the service's schema before TypeORM connects, so a fresh
+ * machine needs no manual setup. Migrations then own everything inside the schema.
+ */
+export async function ensureDatabaseAndSchema(databaseUrl: string, schema: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'postgres';
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const adminClient = new Client({ connectionString: admin.toString() });
+  await adminClient.connect();
+  try {
+    const exists = await adminClient.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) {
+      try {
+        await adminClient.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+      } catch (error) {
+        // Another service created it at the same moment.
+        if ((error as { code?: string }).code !== '42P04') throw error;
+      }
+    }
+  } finally {
+    await adminClient.end();
+  }
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== '23505') throw error; // concurrent CREATE SCHEMA
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,50 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  message?: string;
+  limit?: number;
+}
+
+/**
+ * Every error leaves as JSON `{ statusCode, error, message }`. Malformed or oversized bodies are the
+ * client's fault (400/413), not ours; anything unexpected is a logged 500 without internals.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) return;
+    const [status, body] = this.describe(exception);
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): [number, Record<string, unknown>] {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      const body = typeof payload === 'string' ? { statusCode: status, error: HttpStatus[status], message: payload } : { statusCode: status, ...payload };
+      return [status, body];
+    }
+    const parserError = exception as BodyParserError;
+    if (parserError?.type === 'entity.parse.failed') {
+      return [400, { statusCode: 400, error: 'Bad Request', message: `body: malformed JSON (${parserError.message})` }];
+    }
+    if (parserError?.type === 'entity.too.large') {
+      return [413, { statusCode: 413, error: 'Payload Too Large', message: `body: larger than the ${parserError.limit} byte limit` }];
+    }
+    if (parserError?.type && parserError.status && parserError.status < 500) {
+      return [parserError.status, { statusCode: parserError.status, error: 'Bad Request', message: `body: ${parserError.message}` }];
+    }
+    if (exception instanceof QueryFailedError && (exception as QueryFailedError & { code?: string }).code === '22P02') {
+      return [400, { statusCode: 400, error: 'Bad Request', message: 'malformed identifier in the request' }];
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return [500, { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error; the incident is logged' }];
+  }
+}
