@@ -9,3 +9,5 @@ export * from './logging/logging.module';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './preflight';
+export * from './http/pagination';
+export * from './http/item-ref';

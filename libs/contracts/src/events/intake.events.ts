@@ -56,21 +56,3 @@ export const ItemProcessed = defineEvent({
   dataClass: ItemProcessedData,
   description: 'Every processing step the item needs is done: it can go to the shelvers.',
 });
-
-export class ProcessingStepRecordedData {
-  @IsUUID() itemId!: string;
-  @IsOptional() @IsLibraryBarcode() barcode!: string | null;
-  @IsString() @MaxLength(16) branch!: string;
-  @Matches(PROCESSING_STEP_PATTERN) step!: string;
-  @IsArray() @Matches(PROCESSING_STEP_PATTERN, { each: true }) pendingSteps!: string[];
-  @IsString() @MaxLength(200) recordedBy!: string;
-}
-
-export const ProcessingStepRecorded = defineEvent({
-  type: 'intake.item.step-recorded',
-  schemaVersion: 1,
-  producer: 'intake',
-  dataClass: ProcessingStepRecordedData,
-  description: 'A technician recorded one processing step on an item.',
-});
-
