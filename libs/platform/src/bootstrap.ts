@@ -55,7 +55,8 @@ export async function createServiceApp(module: unknown, env: Environment, descri
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
+  // process.exit after the hooks: pino flushes, and a clean drain exits 0.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder().setTitle(description.title).setDescription(description.description).setVersion('1').addBearerAuth().build(),

@@ -37,6 +37,14 @@ export interface ParsedCallNumber {
 
 export const MAX_CALL_NUMBER_LENGTH = 100;
 
+/**
+ * Longest sort key produced (event contracts carry it in a 300-character field). Padding can
+ * stretch a pathological 100-character call number past this (`1 1 1 …`, or CJK text spelled in
+ * hex); such keys are cut. Cutting keeps order (a < b still gives cut(a) <= cut(b)), it can only
+ * create ties, which `CallNumber.compare` breaks on the value.
+ */
+export const MAX_SORT_KEY_LENGTH = 300;
+
 /** Marks a prefix group at the start of a key; above A–Z and 0–9. */
 export const PREFIX_MARK = '~';
 /** Marks a year/volume/copy token; below A–Z and 0–9, above the field separator. */

@@ -244,6 +244,15 @@ describe('call number shelf order', () => {
     );
   });
 
+  it('keeps LC and Dewey keys of the longest call numbers within MAX_SORT_KEY_LENGTH, uncut', () => {
+    const lcKey = CallNumber.parse(`A1${' 1'.repeat(49)}`, 'lc').sortKey;
+    const deweyKey = CallNumber.parse(`000${' 1'.repeat(48)}`, 'ddc').sortKey;
+    expect(lcKey).toHaveLength(300);
+    expect(lcKey.endsWith(' +0001')).toBe(true);
+    expect(deweyKey.length).toBeLessThanOrEqual(300);
+    expect(deweyKey.endsWith(' +0001')).toBe(true);
+  });
+
   it('produces plain printable ASCII sort keys', () => {
     const samples: Array<[string, CallNumberScheme]> = [
       ...FIXTURE_LC.map((raw): [string, CallNumberScheme] => [raw, 'lc']),

@@ -1,4 +1,4 @@
-import { callNumberError, CallNumberParts, ParsedCallNumber } from './call-number-parts';
+import { callNumberError, CallNumberParts, MAX_SORT_KEY_LENGTH, ParsedCallNumber } from './call-number-parts';
 import { parseDeweyCallNumber } from './dewey-call-number';
 import { parseLcCallNumber } from './lc-call-number';
 import { parseLocalCallNumber } from './local-call-number';
@@ -36,7 +36,7 @@ export class CallNumber {
       throw callNumberError(`unknown call number scheme "${String(scheme)}" (expected ${CALL_NUMBER_SCHEMES.join(', ')})`, raw);
     }
     const parsed = PARSERS[scheme](raw);
-    return new CallNumber(scheme, parsed.value, parsed.sortKey, parsed.parts, parsed.labelLines);
+    return new CallNumber(scheme, parsed.value, parsed.sortKey.slice(0, MAX_SORT_KEY_LENGTH), parsed.parts, parsed.labelLines);
   }
 
   static isValid(raw: unknown, scheme: CallNumberScheme): boolean {

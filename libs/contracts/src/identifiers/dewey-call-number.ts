@@ -42,6 +42,10 @@ export function parseDeweyCallNumber(raw: string): ParsedCallNumber {
   if (numberMatch[1].length !== 3) {
     throw callNumberError(`Dewey class number must have 3 digits (000–999), not "${numberMatch[0]}"`, raw);
   }
+  const after = rest.slice(numberMatch[0].length);
+  if (/^\.(?![A-Za-z])/.test(after)) {
+    throw callNumberError('Dewey decimal point must be followed by digits, as in 641.5', raw);
+  }
   const decimal = numberMatch[2]?.replace(/['/]/g, '');
   const classPart = decimal === undefined ? numberMatch[1] : `${numberMatch[1]}.${decimal}`;
 
@@ -64,7 +68,8 @@ export function parseDeweyCallNumber(raw: string): ParsedCallNumber {
     }
     const token = spaced ? readSuffixToken(rest, pos) : null;
     if (!token) {
-      throw callNumberError(`unexpected "${chunkAt(rest, pos)}" in Dewey call number (expected a cutter such as BRO, a year, or v.2 / c.2)`, raw);
+      const found = chunkAt(rest, pos);
+      throw callNumberError(`unexpected "${found}" in Dewey call number (expected a cutter such as BRO, a year, or v.2 / c.2)`, raw);
     }
     tokens.push(token);
     pos = token.end;

@@ -41,7 +41,8 @@ export function parseLcCallNumber(raw: string): ParsedCallNumber {
 
   const letters = CLASS_LETTERS.exec(rest)?.[1];
   if (!letters) {
-    throw callNumberError(`LC call number must start with 1–3 class letters and a class number (e.g. QA76), not "${chunkAt(rest, 0)}"`, raw);
+    const found = chunkAt(rest, 0);
+    throw callNumberError(`LC call number must start with 1–3 class letters and a class number (e.g. QA76), not "${found}"`, raw);
   }
   if (letters.length > 3) throw callNumberError(`LC class letters are 1–3 letters, not "${letters}"`, raw);
   const classLetters = letters.toUpperCase();
@@ -54,6 +55,8 @@ export function parseLcCallNumber(raw: string): ParsedCallNumber {
   }
   const decimal = numberMatch[2];
   const classNumber = decimal === undefined ? integer : `${integer}.${decimal}`;
+  // Integer part padded so it compares as a number; decimals as written compare as a fraction.
+  const classNumberKey = integer.padStart(4, '0') + (decimal === undefined ? '' : `.${decimal}`);
 
   const tokens = scanTokens(rest, letters.length + numberMatch[0].length, raw);
   const cutters = tokens.filter((t) => t.isCutter).map((t) => t.display);
@@ -62,7 +65,7 @@ export function parseLcCallNumber(raw: string): ParsedCallNumber {
 
   return {
     value: [...prefixWords, classPart, ...tokens.map((t) => t.display)].join(' '),
-    sortKey: prefixKey(prefixWords) + [classLetters, integer.padStart(4, '0') + (decimal === undefined ? '' : `.${decimal}`), ...tokens.map((t) => t.key)].join(' '),
+    sortKey: prefixKey(prefixWords) + [classLetters, classNumberKey, ...tokens.map((t) => t.key)].join(' '),
     labelLines: [...prefixWords, classLetters, classNumber, ...tokens.map((t) => t.display)],
     parts: { prefix: prefixWords.length ? prefixWords.join(' ') : null, classPart, cutters, suffix },
   };
@@ -82,14 +85,20 @@ function scanTokens(text: string, start: number, raw: string): LcToken[] {
       // The first cutter, and one after a date (map call numbers: `G3804 .N4 1990 .A3`), keeps its dot.
       const dotted = tokens.length === 0 || !tokens[tokens.length - 1].isCutter;
       const body = letters.toUpperCase() + digits;
-      tokens.push({ display: (dotted ? '.' : '') + body + workMark, key: body + workMark.toUpperCase(), end: CUTTER.lastIndex, isCutter: true });
+      tokens.push({
+        display: (dotted ? '.' : '') + body + workMark,
+        key: body + workMark.toUpperCase(),
+        end: CUTTER.lastIndex,
+        isCutter: true,
+      });
       pos = CUTTER.lastIndex;
       continue;
     }
     // Years, volumes and copies must be separated by a space; "QA76v.2" is a typo, not a volume.
     const token = spaced ? readSuffixToken(text, pos) : null;
     if (!token) {
-      throw callNumberError(`unexpected "${chunkAt(text, pos)}" in LC call number (expected a cutter such as .J38, a year, or v.2 / c.2)`, raw);
+      const found = chunkAt(text, pos);
+      throw callNumberError(`unexpected "${found}" in LC call number (expected a cutter such as .J38, a year, or v.2 / c.2)`, raw);
     }
     tokens.push({ ...token, isCutter: false });
     pos = token.end;

@@ -25,6 +25,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): [number, Record<string, unknown>] {
+    // Express wraps body-parser failures in HttpExceptions; the original says what went wrong.
+    const cause = exception instanceof HttpException ? (exception.cause as BodyParserError | undefined) : undefined;
+    if (cause?.type) return this.describe(cause);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
@@ -33,10 +36,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const parserError = exception as BodyParserError;
     if (parserError?.type === 'entity.parse.failed') {
-      return [400, { statusCode: 400, error: 'Bad Request', message: `body: malformed JSON (${parserError.message})` }];
+      return [400, { statusCode: 400, error: 'Bad Request', message: `body: malformed JSON (${parserError.message}); send a JSON object` }];
     }
     if (parserError?.type === 'entity.too.large') {
-      return [413, { statusCode: 413, error: 'Payload Too Large', message: `body: larger than the ${parserError.limit} byte limit` }];
+      return [413, { statusCode: 413, error: 'Payload Too Large', message: `body: larger than the ${parserError.limit} byte limit; split it into smaller requests` }];
     }
     if (parserError?.type && parserError.status && parserError.status < 500) {
       return [parserError.status, { statusCode: parserError.status, error: 'Bad Request', message: `body: ${parserError.message}` }];
