@@ -38,7 +38,7 @@ class PingController {
 /** Receives the ping, answers with a pong (to see causation), and keeps what it saw. */
 @Injectable()
 class PingHandler {
-  readonly seen: EventEnvelope[] = [];
+  readonly seen: EventEnvelope<PingData>[] = [];
 
   @OnEvent(Pinged)
   async onPing(event: EventEnvelope<PingData>, tx: Transaction) {
