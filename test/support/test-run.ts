@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { connect, ChannelModel, ConfirmChannel } from 'amqplib';
 import { Client } from 'pg';
 import { Producer } from '@app/contracts';
-import { queueNames, unroutableQueueName } from '@app/messaging';
+import { partnerQueueName, queueNames, unroutableQueueName } from '@app/messaging';
 import { Environment, loadEnvironment } from '@app/platform';
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/library_test';
@@ -21,6 +21,7 @@ export class TestRun {
   readonly queuePrefix = `t.${this.id}.`;
   private readonly schemas = new Set<string>();
   private readonly services = new Set<Producer>();
+  private readonly extraQueues = new Set<string>();
   private connection?: ChannelModel;
 
   schemaFor(service: string): string {
@@ -47,6 +48,19 @@ export class TestRun {
         ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k, String(v)])),
       },
     );
+  }
+
+  /** The queue a partner of this run reads (`partner.<id>`), removed at cleanup. */
+  partnerQueue(partnerId: string): string {
+    const name = partnerQueueName(this.queuePrefix, partnerId);
+    this.extraQueues.add(name);
+    return name;
+  }
+
+  /** Any other queue a test declares, removed at cleanup. */
+  trackQueue(name: string): string {
+    this.extraQueues.add(name);
+    return name;
   }
 
   queues(service: Producer) {
@@ -99,9 +113,11 @@ export class TestRun {
       channel.on('error', () => undefined);
       for (const service of this.services) {
         const names = this.queues(service);
-        for (const queue of [names.main, names.deadLetter, ...names.retry]) await channel.deleteQueue(queue).catch(() => undefined);
+        // Services started with other retry settings (default: three) leave more delay queues.
+        const retries = [1, 2, 3, 4, 5].map((n) => `${names.main}.retry.${n}`);
+        for (const queue of [names.main, names.deadLetter, ...retries]) await channel.deleteQueue(queue).catch(() => undefined);
       }
-      for (const queue of [unroutableQueueName(this.eventsExchange)]) await channel.deleteQueue(queue).catch(() => undefined);
+      for (const queue of [unroutableQueueName(this.eventsExchange), ...this.extraQueues]) await channel.deleteQueue(queue).catch(() => undefined);
       for (const exchange of [this.eventsExchange, this.partnersExchange, unroutableQueueName(this.eventsExchange)]) {
         await channel.deleteExchange(exchange).catch(() => undefined);
       }

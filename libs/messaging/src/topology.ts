@@ -9,7 +9,8 @@ import { MessagingOptions, queueNames, unroutableQueueName } from './messaging.o
 export async function assertExchanges(channel: ConfirmChannel, options: Pick<MessagingOptions, 'eventsExchange' | 'partnersExchange'>): Promise<void> {
   const unroutable = unroutableQueueName(options.eventsExchange);
   await channel.assertExchange(unroutable, 'fanout', { durable: true });
-  await channel.assertQueue(unroutable, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  // Bounded: informational events nobody subscribes to yet must not grow it forever.
+  await channel.assertQueue(unroutable, { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-max-length': 100_000 } });
   await channel.bindQueue(unroutable, unroutable, '');
   await channel.assertExchange(options.eventsExchange, 'topic', { durable: true, arguments: { 'alternate-exchange': unroutable } });
   await channel.assertExchange(options.partnersExchange, 'topic', { durable: true });
@@ -53,4 +54,27 @@ export async function assertServiceQueues(
     });
   }
   for (const type of eventTypes) await channel.bindQueue(names.main, options.eventsExchange, type);
+}
+
+/** A partner's own queue: `partner.<partnerId>` on `library.partners`, bound to its routing keys only. */
+export function partnerQueueName(queuePrefix: string, partnerId: string): string {
+  return `${queuePrefix}partner.${partnerId}`;
+}
+
+/**
+ * Declares a partner's queue and binds it to its own routing-key pattern (`bindery.<partnerId>.#`,
+ * `sales.<partnerId>.#`). Its credentials (a RabbitMQ user allowed to read only this queue) are
+ * provisioned by operations; see the README.
+ */
+export async function assertPartnerQueue(
+  channel: ConfirmChannel,
+  options: Pick<MessagingOptions, 'partnersExchange' | 'queuePrefix'>,
+  partnerId: string,
+  routingPattern: string,
+): Promise<string> {
+  const queue = partnerQueueName(options.queuePrefix, partnerId);
+  await channel.assertExchange(options.partnersExchange, 'topic', { durable: true });
+  await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.bindQueue(queue, options.partnersExchange, routingPattern);
+  return queue;
 }

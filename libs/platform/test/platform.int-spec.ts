@@ -161,6 +161,7 @@ describe('a service process', () => {
         EVENTS_EXCHANGE: env.EVENTS_EXCHANGE,
         PARTNERS_EXCHANGE: env.PARTNERS_EXCHANGE,
         QUEUE_PREFIX: env.QUEUE_PREFIX,
+        RETRY_DELAYS_MS: env.RETRY_DELAYS_MS,
         SHUTDOWN_GRACE_MS: '2000',
         LOG_LEVEL: 'warn',
       },

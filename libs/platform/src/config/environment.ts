@@ -52,6 +52,9 @@ export class Environment {
   /** How long readiness reports "shutting down" before the service stops taking work. */
   @Transform(toInt) @IsInt() @Min(0) @Max(120_000) SHUTDOWN_GRACE_MS = 0;
   @Matches(/^[A-Z]{3}$/, { message: 'DEFAULT_CURRENCY must be an ISO 4217 code such as USD' }) DEFAULT_CURRENCY = 'USD';
+  /** Partner id of the sales platform that listings go to when no channel is named. */
+  @Matches(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'SALES_PLATFORM_PARTNER_ID must be a lower-case partner id' })
+  SALES_PLATFORM_PARTNER_ID = 'sales-platform';
   /** Accepted in addition to 14-digit Codabar barcodes, for libraries with older labels. */
   @IsOptional() @IsString() LEGACY_BARCODE_PATTERN?: string;
   /** Largest accepted JSON body (a 10,000-line shipment is about 3 MB). */
