@@ -17,11 +17,15 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs|nestjs-pino|@willsoto|jose)/)'],
   moduleNameMapper: { '^@app/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // Decorator metadata (class-transformer, Nest) needs the polyfill before any contract loads.
+  setupFiles: ['reflect-metadata'],
 };
 module.exports = {
+  // Applies to every project (jest ignores testTimeout inside a project); system tests set their own.
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int-spec.ts', '<rootDir>/test/integration/**/*.int-spec.ts'], testTimeout: 60000 },
-    { ...shared, displayName: 'system', testMatch: ['<rootDir>/test/system/**/*.sys-spec.ts'], testTimeout: 300000 },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int-spec.ts', '<rootDir>/test/integration/**/*.int-spec.ts'], },
+    { ...shared, displayName: 'system', testMatch: ['<rootDir>/test/system/**/*.sys-spec.ts'], },
   ],
 };

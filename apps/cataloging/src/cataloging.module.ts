@@ -1,16 +1,34 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingTables1764000000000 } from '@app/messaging';
 import { Environment, PlatformModule } from '@app/platform';
+import { CallNumbersModule } from './call-numbers/call-numbers.module';
+import { CirculationModule } from './circulation/circulation.module';
+import { CatalogItem } from './items/catalog-item.entity';
+import { ItemStatusHistory } from './items/item-status-history.entity';
+import { ItemsModule } from './items/items.module';
+import { CatalogingSchema1764000000200 } from './migrations/1764000000200-cataloging-schema';
+import { ReceivingModule } from './receiving/receiving.module';
+import { BibRecord } from './records/bib-record.entity';
+import { RecordsModule } from './records/records.module';
+import { ShelvingModule } from './shelving/shelving.module';
 
-export const CATALOGING_ENTITIES = [];
-export const CATALOGING_MIGRATIONS = [MessagingTables1764000000000];
+export const CATALOGING_ENTITIES = [BibRecord, CatalogItem, ItemStatusHistory];
+export const CATALOGING_MIGRATIONS = [MessagingTables1764000000000, CatalogingSchema1764000000200];
 
 @Module({})
 export class CatalogingModule {
   static forEnvironment(env: Environment): DynamicModule {
     return {
       module: CatalogingModule,
-      imports: [PlatformModule.forService({ service: 'cataloging', env, entities: CATALOGING_ENTITIES, migrations: CATALOGING_MIGRATIONS })],
+      imports: [
+        PlatformModule.forService({ service: 'cataloging', env, entities: CATALOGING_ENTITIES, migrations: CATALOGING_MIGRATIONS }),
+        RecordsModule,
+        ItemsModule,
+        ReceivingModule,
+        CallNumbersModule,
+        ShelvingModule,
+        CirculationModule,
+      ],
     };
   }
 }

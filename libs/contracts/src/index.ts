@@ -1,3 +1,5 @@
+// class-transformer's @Type and class-validator read decorator metadata.
+import 'reflect-metadata';
 export * from './status/item-status';
 export * from './catalog/material';
 export * from './identifiers';

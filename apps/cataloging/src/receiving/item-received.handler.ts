@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { EventEnvelope, ItemReceived, ItemReceivedData } from '@app/contracts';
+import { HandlerOutcome, OnEvent, Transaction } from '@app/messaging';
+import { ReceivingService } from './receiving.service';
+
+@Injectable()
+export class ItemReceivedHandler {
+  constructor(private readonly receiving: ReceivingService) {}
+
+  @OnEvent(ItemReceived)
+  handle(event: EventEnvelope<ItemReceivedData>, tx: Transaction): Promise<HandlerOutcome | void> {
+    return this.receiving.receive(tx, event);
+  }
+}
