@@ -3,9 +3,11 @@ import { MessagingTables1764000000000 } from '@app/messaging';
 import { Environment, PlatformModule } from '@app/platform';
 import { CallNumbersModule } from './call-numbers/call-numbers.module';
 import { CirculationModule } from './circulation/circulation.module';
+import { ConditionsModule } from './conditions/conditions.module';
 import { CatalogItem } from './items/catalog-item.entity';
 import { ItemStatusHistory } from './items/item-status-history.entity';
 import { ItemsModule } from './items/items.module';
+import { MovementsModule } from './movements/movements.module';
 import { CatalogingSchema1764000000200 } from './migrations/1764000000200-cataloging-schema';
 import { ReceivingModule } from './receiving/receiving.module';
 import { BibRecord } from './records/bib-record.entity';
@@ -28,6 +30,8 @@ export class CatalogingModule {
         CallNumbersModule,
         ShelvingModule,
         CirculationModule,
+        MovementsModule,
+        ConditionsModule,
       ],
     };
   }

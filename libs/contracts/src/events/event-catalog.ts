@@ -44,7 +44,7 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
  * Validates an incoming (or outgoing) event against its contract: the envelope, then the data class of
  * its type. Unknown types and schema versions newer than ours are refused rather than guessed at.
  */
-export function validateEvent<TData extends object = Record<string, unknown>>(raw: unknown): EventValidation<TData> {
+export function validateEvent<TData extends object = object>(raw: unknown): EventValidation<TData> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, reason: 'message is not a JSON object' };
   }

@@ -10,7 +10,7 @@ export type Producer = (typeof PRODUCERS)[number];
  * The envelope every event travels in. `id` is also the AMQP message id and the consumers'
  * deduplication key, so it must be stable across redeliveries: it is the outbox row id.
  */
-export class EventEnvelope<TData extends object = Record<string, unknown>> {
+export class EventEnvelope<TData extends object = object> {
   @IsUUID()
   id!: string;
 
