@@ -1,16 +1,29 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingTables1764000000000 } from '@app/messaging';
 import { Environment, PlatformModule } from '@app/platform';
+import { IntakeItem } from './items/intake-item.entity';
+import { ItemsModule } from './items/items.module';
+import { ProcessingStepRecord } from './items/processing-step.entity';
+import { IntakeSchema1764000000100 } from './migrations/1764000000100-intake-schema';
+import { ProcessingProfile } from './processing/processing-profile.entity';
+import { ProcessingModule } from './processing/processing.module';
+import { Shipment } from './shipments/shipment.entity';
+import { ShipmentsModule } from './shipments/shipments.module';
 
-export const INTAKE_ENTITIES = [];
-export const INTAKE_MIGRATIONS = [MessagingTables1764000000000];
+export const INTAKE_ENTITIES = [Shipment, IntakeItem, ProcessingStepRecord, ProcessingProfile];
+export const INTAKE_MIGRATIONS = [MessagingTables1764000000000, IntakeSchema1764000000100];
 
 @Module({})
 export class IntakeModule {
   static forEnvironment(env: Environment): DynamicModule {
     return {
       module: IntakeModule,
-      imports: [PlatformModule.forService({ service: 'intake', env, entities: INTAKE_ENTITIES, migrations: INTAKE_MIGRATIONS })],
+      imports: [
+        PlatformModule.forService({ service: 'intake', env, entities: INTAKE_ENTITIES, migrations: INTAKE_MIGRATIONS }),
+        ShipmentsModule,
+        ProcessingModule,
+        ItemsModule,
+      ],
     };
   }
 }

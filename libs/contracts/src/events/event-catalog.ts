@@ -63,3 +63,10 @@ export function validateEvent<TData extends object = object>(raw: unknown): Even
   envelope.data = data;
   return { ok: true, envelope };
 }
+
+/** Checks an event's data against its contract; answers the problems, or null when it conforms. */
+export function validateEventData<TData extends object>(definition: EventDefinition<TData>, data: TData): string | null {
+  const instance = plainToInstance(definition.dataClass, data) as TData;
+  const errors = describeValidationErrors(validateSync(instance, { forbidUnknownValues: true }), 'data');
+  return errors.length ? `invalid ${definition.type}: ${errors.join('; ')}` : null;
+}

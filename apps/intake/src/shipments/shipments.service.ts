@@ -1,0 +1,367 @@
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { AuthenticatedUser } from '@app/auth';
+import {
+  Barcode, CallNumber, CallNumberScheme, isPhysical, Isbn, Issn, ItemReceived, ItemStatus, MaterialType, SecurityTagType,
+} from '@app/contracts';
+import { Transaction, UnitOfWork } from '@app/messaging';
+import { BranchRegistry, Environment, Page, toPage } from '@app/platform';
+import { IntakeItem } from '../items/intake-item.entity';
+import { DoneStepView } from '../items/item-view';
+import { listBranches } from '../items/items.service';
+import { ProcessingProfilesService } from '../processing/processing-profiles.service';
+import { stepsAtReceipt } from '../processing/processing-steps';
+import { ListShipmentsQuery } from './list-shipments.query';
+import { ReceiveShipmentDto, ShipmentItemDto } from './receive-shipment.dto';
+import { Shipment } from './shipment.entity';
+
+/** How many offending barcodes an error names before it summarises the rest. */
+const NAMED_IN_ERRORS = 50;
+/** Rows per INSERT: large enough to make a 10,000-line shipment a handful of statements. */
+const INSERT_CHUNK = 2_500;
+/** Events built between yields to the event loop, so the inserts progress meanwhile. */
+const PUBLISH_SLICE = 500;
+
+/** One line of a shipment, normalised (identifiers in canonical form) and with its steps decided. */
+interface ReceivedLine {
+  id: string;
+  line: number;
+  barcode: string | null;
+  materialType: MaterialType;
+  title: string;
+  creators: string[];
+  isbn: string | null;
+  issn: string | null;
+  publisher: string | null;
+  publicationYear: number | null;
+  callNumber: string | null;
+  callNumberScheme: CallNumberScheme | null;
+  securityTag: SecurityTagType | null;
+  collection: string | null;
+  price: string | null;
+  currency: string | null;
+  preApplied: string[];
+  requiredSteps: string[];
+  doneSteps: string[];
+  pendingSteps: string[];
+}
+
+export interface ReceivedItemView {
+  line: number;
+  id: string;
+  barcode: string | null;
+  materialType: MaterialType;
+  title: string;
+  status: ItemStatus;
+  callNumber: string | null;
+  requiredSteps: string[];
+  doneSteps: DoneStepView[];
+  pendingSteps: string[];
+  awaitingCallNumber: boolean;
+}
+
+export interface ShipmentView {
+  id: string;
+  supplier: string;
+  branch: string;
+  receivedAt: string;
+  receivedBy: string;
+  itemCount: number;
+}
+
+export interface ShipmentReceipt extends ShipmentView {
+  items: ReceivedItemView[];
+}
+
+export interface ShipmentDetail extends ShipmentView {
+  summary: { processed: number; pending: number; awaitingCallNumber: number; byStatus: Partial<Record<ItemStatus, number>> };
+  items: Array<{ line: number; id: string; barcode: string | null; materialType: MaterialType; title: string; status: ItemStatus; pendingSteps: string[] }>;
+}
+
+/** `4.5` → `4.50`: money leaves as it will be stored, numeric(12,2). */
+export function normalisePrice(price: string): string {
+  const [whole, fraction = ''] = price.split('.');
+  return `${whole.replace(/^0+(?=\d)/, '')}.${fraction.padEnd(2, '0')}`;
+}
+
+/** Names the lines that share a barcode; empty when every barcode is unique in the shipment. */
+export function duplicateBarcodes(lines: ReadonlyArray<{ line: number; barcode: string | null }>): string[] {
+  const first = new Map<string, number>();
+  const problems: string[] = [];
+  for (const { line, barcode } of lines) {
+    if (barcode === null) continue;
+    const seen = first.get(barcode);
+    if (seen === undefined) first.set(barcode, line);
+    else problems.push(`items[${seen}].barcode and items[${line}].barcode: barcode ${barcode} appears twice in the shipment`);
+  }
+  return problems;
+}
+
+function summarise(problems: string[]): string {
+  const named = problems.slice(0, NAMED_IN_ERRORS).join('; ');
+  return problems.length > NAMED_IN_ERRORS ? `${named}; and ${problems.length - NAMED_IN_ERRORS} more` : named;
+}
+
+@Injectable()
+export class ShipmentsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly dataSource: DataSource,
+    private readonly profiles: ProcessingProfilesService,
+    private readonly branches: BranchRegistry,
+    private readonly env: Environment,
+  ) {}
+
+  /**
+   * Records a whole shipment or nothing of it. The body was validated line by line already (400
+   * naming `items[N].field`); here the shipment is checked as a whole — no barcode twice in it (400),
+   * none already known (409) — then the shipment, its items and the vendor's steps are written with
+   * a few set-based statements, and one `intake.item.received` per item is published with them.
+   */
+  async receive(dto: ReceiveShipmentDto, receivedBy: string): Promise<ShipmentReceipt> {
+    const lines = dto.items.map((item, line) => this.normalise(item, line));
+    const duplicates = duplicateBarcodes(lines);
+    if (duplicates.length) throw new BadRequestException(`${summarise(duplicates)}; nothing of the shipment was stored`);
+
+    const shipment = Object.assign(new Shipment(), {
+      id: randomUUID(),
+      supplier: dto.supplier,
+      branch: dto.branch,
+      receivedBy,
+      receivedAt: new Date(),
+      itemCount: lines.length,
+    });
+    try {
+      await this.uow.run(async (tx) => {
+        await this.refuseKnownBarcodes(tx, lines);
+        const steps = await this.profiles.stepsFor(tx.manager, shipment.branch);
+        for (const line of lines) {
+          const split = stepsAtReceipt(steps[line.materialType], {
+            hasCallNumber: line.callNumber !== null,
+            securityTagged: line.securityTag !== null,
+            preApplied: line.preApplied,
+          });
+          line.requiredSteps = [...steps[line.materialType]];
+          line.doneSteps = split.done;
+          line.pendingSteps = split.pending;
+        }
+        await tx.manager.insert(Shipment, shipment);
+        // PostgreSQL writes the rows while this process builds and validates the events: on a
+        // 2-core machine the two overlap instead of adding up. Only this chain uses the connection.
+        const writing = (async () => {
+          await this.insertItems(tx, shipment, lines);
+          await this.insertVendorSteps(tx, shipment, lines);
+        })();
+        writing.catch(() => undefined); // handled by the await below; not an unhandled rejection meanwhile
+        try {
+          for (const [i, line] of lines.entries()) {
+            this.publishReceived(tx, shipment, line);
+            if (i % PUBLISH_SLICE === PUBLISH_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+          }
+        } finally {
+          await writing;
+        }
+      });
+    } catch (error) {
+      throw this.concurrentReceipt(error) ?? error;
+    }
+    return { ...this.shipmentView(shipment), items: lines.map((line) => this.receivedView(shipment, line)) };
+  }
+
+  async get(id: string, user: AuthenticatedUser): Promise<ShipmentDetail> {
+    const shipment = await this.dataSource.manager.findOne(Shipment, { where: { id } });
+    if (!shipment || !user.canActForBranch(shipment.branch)) throw new NotFoundException(`shipment ${id} not found`);
+    const items = await this.dataSource.manager.find(IntakeItem, {
+      where: { shipmentId: id },
+      order: { line: 'ASC' },
+      select: { id: true, line: true, barcode: true, materialType: true, title: true, status: true, pendingSteps: true, callNumber: true },
+    });
+    const byStatus: Partial<Record<ItemStatus, number>> = {};
+    for (const item of items) byStatus[item.status] = (byStatus[item.status] ?? 0) + 1;
+    const pending = items.filter((item) => item.pendingSteps.length > 0).length;
+    return {
+      ...this.shipmentView(shipment),
+      summary: {
+        processed: items.length - pending,
+        pending,
+        awaitingCallNumber: items.filter((item) => isPhysical(item.materialType) && item.callNumber === null).length,
+        byStatus,
+      },
+      items: items.map(({ line, id: itemId, barcode, materialType, title, status, pendingSteps }) => ({ line, id: itemId, barcode, materialType, title, status, pendingSteps })),
+    };
+  }
+
+  async list(query: ListShipmentsQuery, user: AuthenticatedUser): Promise<Page<ShipmentView>> {
+    const branches = listBranches(user, this.branches, query.branch);
+    const qb = this.dataSource.manager.createQueryBuilder(Shipment, 'shipment');
+    if (branches) qb.where('shipment.branch = ANY(:branches)', { branches });
+    qb.orderBy('shipment.receivedAt', 'DESC').addOrderBy('shipment.id', 'ASC');
+    const [shipments, total] = await qb.offset(query.offset).limit(query.limit).getManyAndCount();
+    return toPage(shipments.map((shipment) => this.shipmentView(shipment)), query, total);
+  }
+
+  private normalise(item: ShipmentItemDto, line: number): ReceivedLine {
+    const price = item.price == null ? null : normalisePrice(item.price);
+    return {
+      id: randomUUID(),
+      line,
+      barcode: item.barcode == null || !isPhysical(item.materialType) ? null : Barcode.parse(item.barcode).value,
+      materialType: item.materialType,
+      title: item.title,
+      creators: item.creators ?? [],
+      isbn: item.isbn == null ? null : Isbn.parse(item.isbn).value,
+      issn: item.issn == null ? null : Issn.parse(item.issn).value,
+      publisher: item.publisher ?? null,
+      publicationYear: item.publicationYear ?? null,
+      callNumber: item.callNumber == null ? null : CallNumber.parse(item.callNumber, item.callNumberScheme!).value,
+      callNumberScheme: item.callNumber == null ? null : item.callNumberScheme!,
+      securityTag: item.securityTag ?? null,
+      collection: item.collection ?? null,
+      price,
+      currency: price === null ? null : (item.currency ?? this.env.DEFAULT_CURRENCY),
+      preApplied: item.preApplied ?? [],
+      requiredSteps: [],
+      doneSteps: [],
+      pendingSteps: [],
+    };
+  }
+
+  /** One query for the whole shipment; every known barcode is named (up to a cap), then nothing is stored. */
+  private async refuseKnownBarcodes(tx: Transaction, lines: ReceivedLine[]): Promise<void> {
+    const barcodes = lines.flatMap((line) => (line.barcode ? [line.barcode] : []));
+    if (barcodes.length === 0) return;
+    const known: Array<{ barcode: string }> = await tx.manager.query(`SELECT barcode FROM item WHERE barcode = ANY($1::text[])`, [barcodes]);
+    if (known.length === 0) return;
+    const knownSet = new Set(known.map((row) => row.barcode));
+    const problems = lines.filter((line) => line.barcode && knownSet.has(line.barcode)).map((line) => `items[${line.line}].barcode: ${line.barcode} is already received`);
+    throw new ConflictException(`${summarise(problems)}; nothing of the shipment was stored`);
+  }
+
+  /**
+   * Items go in as JSON records expanded by PostgreSQL (`jsonb_to_recordset`): one parameter per
+   * chunk instead of twenty per row, and array columns (creators, steps) without string encoding.
+   */
+  private async insertItems(tx: Transaction, shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
+    for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
+      const rows = lines.slice(start, start + INSERT_CHUNK).map((line) => ({
+        id: line.id,
+        barcode: line.barcode,
+        line: line.line,
+        material_type: line.materialType,
+        title: line.title,
+        creators: line.creators,
+        isbn: line.isbn,
+        issn: line.issn,
+        publisher: line.publisher,
+        publication_year: line.publicationYear,
+        call_number: line.callNumber,
+        call_number_scheme: line.callNumberScheme,
+        security_tag: line.securityTag,
+        collection: line.collection,
+        price: line.price,
+        currency: line.currency,
+        required_steps: line.requiredSteps,
+        pending_steps: line.pendingSteps,
+      }));
+      await tx.manager.query(
+        `INSERT INTO item (id, barcode, shipment_id, line, branch, material_type, title, creators, isbn, issn, publisher,
+                           publication_year, call_number, call_number_scheme, security_tag, collection, price, currency,
+                           required_steps, pending_steps, processed_at, created_at)
+         SELECT r.id, r.barcode, $2, r.line, $3, r.material_type, r.title, r.creators, r.isbn, r.issn, r.publisher,
+                r.publication_year, r.call_number, r.call_number_scheme, r.security_tag, r.collection, r.price, r.currency,
+                r.required_steps, r.pending_steps, CASE WHEN cardinality(r.pending_steps) = 0 THEN $4::timestamptz END, $4::timestamptz
+           FROM jsonb_to_recordset($1::jsonb) AS r(
+                  id uuid, barcode text, line integer, material_type text, title text, creators text[], isbn text, issn text,
+                  publisher text, publication_year integer, call_number text, call_number_scheme text, security_tag text,
+                  collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[])`,
+        [JSON.stringify(rows), shipment.id, shipment.branch, shipment.receivedAt],
+      );
+    }
+  }
+
+  /** The steps the vendor did are recorded like any other, with `vendor` as their source. */
+  private async insertVendorSteps(tx: Transaction, shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
+    const itemIds: string[] = [];
+    const steps: string[] = [];
+    for (const line of lines) {
+      for (const step of line.doneSteps) {
+        itemIds.push(line.id);
+        steps.push(step);
+      }
+    }
+    if (itemIds.length === 0) return;
+    await tx.manager.query(
+      `INSERT INTO processing_step (item_id, step, recorded_by, recorded_at, source)
+       SELECT v.item_id, v.step, $3, $4, 'vendor' FROM unnest($1::uuid[], $2::text[]) AS v(item_id, step)`,
+      [itemIds, steps, shipment.receivedBy, shipment.receivedAt],
+    );
+  }
+
+  /** An item with nothing pending is processed at receipt: `pendingSteps: []` tells cataloging so. */
+  private publishReceived(tx: Transaction, shipment: Shipment, line: ReceivedLine): void {
+    tx.publish(
+      ItemReceived,
+      {
+        itemId: line.id,
+        shipmentId: shipment.id,
+        branch: shipment.branch,
+        materialType: line.materialType,
+        barcode: line.barcode,
+        title: line.title,
+        creators: line.creators,
+        isbn: line.isbn,
+        issn: line.issn,
+        publisher: line.publisher,
+        publicationYear: line.publicationYear,
+        callNumber: line.callNumber,
+        callNumberScheme: line.callNumberScheme,
+        collection: line.collection,
+        price: line.price,
+        currency: line.currency,
+        requiredSteps: line.requiredSteps,
+        pendingSteps: line.pendingSteps,
+        supplier: shipment.supplier,
+        receivedBy: shipment.receivedBy,
+      },
+      { branch: shipment.branch },
+    );
+  }
+
+  /** Another request received one of these barcodes between our check and our insert. */
+  private concurrentReceipt(error: unknown): ConflictException | null {
+    if (!(error instanceof QueryFailedError)) return null;
+    const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
+    if (driverError.code !== '23505' || driverError.constraint !== 'item_barcode_key') return null;
+    const barcode = /\(barcode\)=\(([^)]+)\)/.exec(driverError.detail ?? '')?.[1] ?? 'of this shipment';
+    return new ConflictException(`barcode ${barcode} is already received; nothing of the shipment was stored`);
+  }
+
+  private shipmentView(shipment: Shipment): ShipmentView {
+    return {
+      id: shipment.id,
+      supplier: shipment.supplier,
+      branch: shipment.branch,
+      receivedAt: shipment.receivedAt.toISOString(),
+      receivedBy: shipment.receivedBy,
+      itemCount: shipment.itemCount,
+    };
+  }
+
+  private receivedView(shipment: Shipment, line: ReceivedLine): ReceivedItemView {
+    const recordedAt = shipment.receivedAt.toISOString();
+    return {
+      line: line.line,
+      id: line.id,
+      barcode: line.barcode,
+      materialType: line.materialType,
+      title: line.title,
+      status: ItemStatus.RECEIVED,
+      callNumber: line.callNumber,
+      requiredSteps: line.requiredSteps,
+      doneSteps: line.doneSteps.map((step) => ({ step, source: 'vendor', recordedBy: shipment.receivedBy, recordedAt })),
+      pendingSteps: line.pendingSteps,
+      awaitingCallNumber: isPhysical(line.materialType) && line.callNumber === null,
+    };
+  }
+}
