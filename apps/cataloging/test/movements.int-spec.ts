@@ -45,7 +45,7 @@ describe('cataloging applies what conservation and disposal report to the status
     const data = receivedData({ barcode: nextBarcode(), callNumber: 'QA76.73 .J38 S55 2010', callNumberScheme: 'lc', pendingSteps: [] });
     await publish(run, received(data));
     await untilStatus(data.barcode!, ItemStatus.SHELF_READY);
-    await service.http().post(`/items/${data.barcode}/shelve`).set('Authorization', staff).expect(201);
+    await service.http().post(`/items/${data.barcode}/shelve`).set('Authorization', staff).expect(200);
     return { itemId: data.itemId, barcode: data.barcode!, branch: 'CEN' };
   }
 

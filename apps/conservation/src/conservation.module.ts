@@ -1,16 +1,35 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MessagingTables1764000000000 } from '@app/messaging';
 import { Environment, PlatformModule } from '@app/platform';
+import { BinderyLine } from './bindery/bindery-line.entity';
+import { BinderyShipment } from './bindery/bindery-shipment.entity';
+import { BinderyModule } from './bindery/bindery.module';
+import { ItemView } from './item-view/item-view.entity';
+import { ItemViewModule } from './item-view/item-view.module';
+import { ConservationSchema1764000000300 } from './migrations/1764000000300-conservation-schema';
+import { PullRequest } from './pulls/pull-request.entity';
+import { PullsModule } from './pulls/pulls.module';
+import { Repair } from './repairs/repair.entity';
+import { RepairsModule } from './repairs/repairs.module';
+import { Vendor } from './vendors/vendor.entity';
+import { VendorsModule } from './vendors/vendors.module';
 
-export const CONSERVATION_ENTITIES = [];
-export const CONSERVATION_MIGRATIONS = [MessagingTables1764000000000];
+export const CONSERVATION_ENTITIES = [ItemView, PullRequest, Repair, Vendor, BinderyShipment, BinderyLine];
+export const CONSERVATION_MIGRATIONS = [MessagingTables1764000000000, ConservationSchema1764000000300];
 
 @Module({})
 export class ConservationModule {
   static forEnvironment(env: Environment): DynamicModule {
     return {
       module: ConservationModule,
-      imports: [PlatformModule.forService({ service: 'conservation', env, entities: CONSERVATION_ENTITIES, migrations: CONSERVATION_MIGRATIONS })],
+      imports: [
+        PlatformModule.forService({ service: 'conservation', env, entities: CONSERVATION_ENTITIES, migrations: CONSERVATION_MIGRATIONS }),
+        ItemViewModule,
+        PullsModule,
+        RepairsModule,
+        VendorsModule,
+        BinderyModule,
+      ],
     };
   }
 }

@@ -30,6 +30,7 @@ export class ShelvingController {
   }
 
   @Post('items/:barcode/shelve')
+  @HttpCode(200)
   @Roles(Role.Technician)
   @ApiParam({ name: 'barcode', description: 'the item barcode, or its id' })
   @ApiOperation({ summary: 'A shelver confirms the item is on the shelf: SHELF_READY → AVAILABLE' })

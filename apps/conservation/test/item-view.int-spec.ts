@@ -1,0 +1,93 @@
+import { ItemStatus } from '@app/contracts';
+import { bearer, RunningService, startService } from '../../../test/support/service-app';
+import { TestRun } from '../../../test/support/test-run';
+import { ConservationModule } from '../src/conservation.module';
+import { catalogItem, catalogMoves, deliver, itemUpdated, statusChanged } from './conservation-test-kit';
+
+describe("conservation's read model of items, fed by cataloging's events", () => {
+  const run = new TestRun();
+  let service: RunningService;
+  let technician: string;
+  const schema = run.schemaFor('conservation');
+
+  beforeAll(async () => {
+    service = await startService(run, 'conservation', (env) => ConservationModule.forEnvironment(env));
+    technician = await bearer('technician', ['CEN']);
+  });
+
+  afterAll(async () => {
+    await service?.app.close();
+    await run.cleanup();
+  });
+
+  const row = async (itemId: string) =>
+    (await run.query<{ status: string; version: number; call_number: string | null; shelf_key: string | null; title: string }>(
+      `SELECT status, version, call_number, shelf_key, title FROM "${schema}".item_view WHERE id = $1`,
+      [itemId],
+    ))[0];
+
+  it('records an item from a status change that carries its snapshot', async () => {
+    const item = catalogItem({ callNumber: 'QA76.73 .J38 S55 2010', title: 'Java in a Nutshell' });
+    await catalogMoves(run, item, ItemStatus.AVAILABLE);
+    expect(await row(item.itemId)).toEqual({
+      status: 'AVAILABLE',
+      version: 2,
+      call_number: 'QA76.73 .J38 S55 2010',
+      shelf_key: item.snapshot.shelfKey,
+      title: 'Java in a Nutshell',
+    });
+    // And it is what the pull request shows.
+    const response = await service.http().post('/pull-requests').set('Authorization', technician).send({ barcode: item.barcode, reason: 'repair' });
+    expect(response.status).toBe(201);
+    expect(response.body.item).toEqual({ title: 'Java in a Nutshell', callNumber: { value: 'QA76.73 .J38 S55 2010', scheme: 'lc' }, location: 'Adult Nonfiction', status: 'AVAILABLE' });
+  });
+
+  it('never moves an item backwards when an older event arrives late', async () => {
+    const item = catalogItem();
+    item.status = ItemStatus.AVAILABLE;
+    item.version = 5;
+    const newer = statusChanged(item);
+    item.status = ItemStatus.SHELF_READY;
+    item.version = 4;
+    const older = statusChanged(item);
+    await deliver(run, newer);
+    await deliver(run, older);
+    expect(await row(item.itemId)).toMatchObject({ status: 'AVAILABLE', version: 5 });
+
+    // The same version again (a replay with another message id) changes nothing either.
+    item.status = ItemStatus.MISSING;
+    item.version = 5;
+    await deliver(run, statusChanged(item));
+    expect(await row(item.itemId)).toMatchObject({ status: 'AVAILABLE', version: 5 });
+  });
+
+  it('applies a status change without a snapshot to a known item only', async () => {
+    const known = catalogItem();
+    await catalogMoves(run, known, ItemStatus.AVAILABLE);
+    known.status = ItemStatus.IN_REPAIR;
+    known.version = 3;
+    await deliver(run, statusChanged(known, { snapshot: false }));
+    expect(await row(known.itemId)).toMatchObject({ status: 'IN_REPAIR', version: 3, title: known.snapshot.title });
+
+    const unknown = catalogItem();
+    unknown.status = ItemStatus.AVAILABLE;
+    unknown.version = 2;
+    await deliver(run, statusChanged(unknown, { snapshot: false }));
+    expect(await row(unknown.itemId)).toBeUndefined();
+  });
+
+  it('takes a new call number from cataloging.item.updated, in version order', async () => {
+    const item = catalogItem({ callNumber: 'QA9 .S5' });
+    await catalogMoves(run, item, ItemStatus.AVAILABLE);
+    const original = { ...item.snapshot };
+    item.version = 3;
+    item.snapshot = { ...original, callNumber: 'QB43.2 .M3', shelfKey: 'zz-newer' };
+    const newer = itemUpdated(item, ['call-number']);
+    item.version = 2;
+    item.snapshot = { ...original, callNumber: 'PA1 .A2', shelfKey: 'aa-older' };
+    const older = itemUpdated(item, ['call-number']);
+    await deliver(run, newer);
+    await deliver(run, older);
+    expect(await row(item.itemId)).toMatchObject({ status: 'AVAILABLE', version: 3, call_number: 'QB43.2 .M3', shelf_key: 'zz-newer' });
+  });
+});
