@@ -7,7 +7,11 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     const path = `${parent}${key}`;
     const own = Object.values(error.constraints ?? {}).map((message) => {
       // class-validator starts messages with the bare property name; replace it with the full path.
-      const bare = message.startsWith(`${error.property} `) ? message.slice(error.property.length + 1) : message;
+      const bare = message.startsWith(`${error.property}: `)
+        ? message.slice(error.property.length + 2)
+        : message.startsWith(`${error.property} `)
+          ? message.slice(error.property.length + 1)
+          : message;
       if (error.constraints?.whitelistValidation === message) return `${path}: unknown field`;
       return `${path}: ${bare}`;
     });
