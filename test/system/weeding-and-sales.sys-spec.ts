@@ -1,4 +1,4 @@
-import type { ConsumeMessage } from 'amqplib';
+import type { GetMessage } from 'amqplib';
 import { bearer } from '../support/service-app';
 import { eventually } from '../support/test-run';
 import { circulate, shelveNewBooks, systemBarcode, untilStatus } from './support/flows';
@@ -113,7 +113,7 @@ describe('weeding, withdrawal and sales (system)', () => {
     }
     await untilStatus(system, technician, toSell.map((b) => b.barcode), 'LISTED_FOR_SALE');
 
-    const received: ConsumeMessage[] = [];
+    const received: GetMessage[] = [];
     await eventually(async () => {
       const message = await channel.get(queue, { noAck: false });
       if (message) received.push(message);

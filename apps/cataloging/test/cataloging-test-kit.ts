@@ -5,6 +5,7 @@ import {
   CirculationFactData, EventDefinition, EventEnvelope, isbn13CheckDigit, ItemCheckedIn, ItemCheckedOut, ItemProcessed, ItemProcessedData,
   ItemReceived, ItemReceivedData, makeCodabarBarcode, validateEvent,
 } from '@app/contracts';
+import { buildEvent, publishEvent } from '../../../test/support/events';
 import { TestRun } from '../../../test/support/test-run';
 
 /** Every branch the cataloging tests use; each scenario takes its own so they cannot see each other's items. */
@@ -56,32 +57,15 @@ export function processedData(item: Pick<ItemReceivedData, 'itemId' | 'barcode' 
   return { itemId: item.itemId, barcode: item.barcode, branch: item.branch, completedSteps: ALL_STEPS, completedBy: 'tech-ben', ...overrides };
 }
 
-/** An envelope as a producer would send it, checked against the contract so the test data obeys it. */
-export function envelope<T extends object>(definition: EventDefinition<T>, data: T, options: { occurredAt?: string; id?: string } = {}): EventEnvelope<T> {
-  const built = {
-    id: options.id ?? randomUUID(),
-    type: definition.type,
-    schemaVersion: definition.schemaVersion,
-    occurredAt: options.occurredAt ?? new Date().toISOString(),
-    producer: definition.producer,
-    correlationId: randomUUID(),
-    causationId: null,
-    branch: (data as { branch?: string }).branch ?? null,
-    data,
-  };
-  const validation = validateEvent(JSON.parse(JSON.stringify(built)));
-  if (!validation.ok) throw new Error(`test envelope breaks the contract: ${validation.reason}`);
-  return built as EventEnvelope<T>;
-}
+/** Contract-checked envelopes (shared with the other test kits). */
+export const envelope = buildEvent;
 
 export const received = (data: ItemReceivedData, options?: { occurredAt?: string; id?: string }) => envelope(ItemReceived, data, options);
 export const processed = (data: ItemProcessedData, options?: { occurredAt?: string; id?: string }) => envelope(ItemProcessed, data, options);
 export const checkedOut = (data: CirculationFactData) => envelope(ItemCheckedOut, data);
 export const checkedIn = (data: CirculationFactData) => envelope(ItemCheckedIn, data);
 
-export async function publish(run: TestRun, event: EventEnvelope<object>): Promise<void> {
-  await run.publishRaw(event.type, JSON.stringify(event), { messageId: event.id });
-}
+export const publish = publishEvent;
 
 /** True once the consumer committed the message (the inbox row exists). */
 export async function wasProcessed(run: TestRun, messageId: string): Promise<boolean> {

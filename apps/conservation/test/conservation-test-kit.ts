@@ -4,6 +4,7 @@ import {
   CallNumber, CallNumberScheme, EventDefinition, EventEnvelope, ItemSnapshot, ItemStatus, ItemStatusChanged, ItemStatusChangedData,
   ItemUpdated, ItemUpdatedData, makeCodabarBarcode, validateEvent,
 } from '@app/contracts';
+import { buildEvent, publishEvent } from '../../../test/support/events';
 import { eventually, TestRun } from '../../../test/support/test-run';
 
 let sequence = 0;
@@ -52,23 +53,8 @@ export function catalogItem(overrides: { branch?: string; callNumber?: string; s
   };
 }
 
-/** An envelope as a producer would send it, checked against the contract so the test data obeys it. */
-export function envelope<T extends object>(definition: EventDefinition<T>, data: T): EventEnvelope<T> {
-  const built = {
-    id: randomUUID(),
-    type: definition.type,
-    schemaVersion: definition.schemaVersion,
-    occurredAt: new Date().toISOString(),
-    producer: definition.producer,
-    correlationId: randomUUID(),
-    causationId: null,
-    branch: (data as { branch?: string }).branch ?? null,
-    data,
-  };
-  const validation = validateEvent(JSON.parse(JSON.stringify(built)));
-  if (!validation.ok) throw new Error(`test envelope breaks the contract: ${validation.reason}`);
-  return built as EventEnvelope<T>;
-}
+/** Contract-checked envelopes (shared with the other test kits). */
+export const envelope = buildEvent;
 
 /** `cataloging.item.status-changed` for the item's current state (with its snapshot unless told otherwise). */
 export function statusChanged(item: CatalogItem, options: { from?: ItemStatus | null; snapshot?: boolean } = {}): EventEnvelope<ItemStatusChangedData> {
@@ -99,7 +85,7 @@ export function itemUpdated(item: CatalogItem, changed: string[]): EventEnvelope
 
 /** Publishes onto the run's exchange and waits until conservation committed the message. */
 export async function deliver(run: TestRun, event: EventEnvelope<object>): Promise<void> {
-  await run.publishRaw(event.type, JSON.stringify(event), { messageId: event.id, contentType: 'application/json' });
+  await publishEvent(run, event);
   await eventually(async () => {
     const rows = await run.query(`SELECT 1 FROM "${run.schemaFor('conservation')}".processed_message WHERE message_id = $1`, [event.id]);
     expect(rows).toHaveLength(1);

@@ -6,6 +6,7 @@ import {
 } from '@app/contracts';
 import { DisposalModule } from '../src/disposal.module';
 import { RunningService, startService } from '../../../test/support/service-app';
+import { buildEvent, publishEvent } from '../../../test/support/events';
 import { eventually, TestRun } from '../../../test/support/test-run';
 
 /** Branches of the disposal tests: each scenario takes its own, so runs and lists cannot see each other's items. */
@@ -28,27 +29,10 @@ export function nextIsbn(): string {
   return first12 + isbn13CheckDigit(first12);
 }
 
-/** An envelope as its producer would send it, checked against the contract so the test data obeys it. */
-export function envelope<T extends object>(definition: EventDefinition<T>, data: T): EventEnvelope<T> {
-  const built = {
-    id: randomUUID(),
-    type: definition.type,
-    schemaVersion: definition.schemaVersion,
-    occurredAt: new Date().toISOString(),
-    producer: definition.producer,
-    correlationId: randomUUID(),
-    causationId: null,
-    branch: (data as { branch?: string }).branch ?? null,
-    data,
-  };
-  const validation = validateEvent(JSON.parse(JSON.stringify(built)));
-  if (!validation.ok) throw new Error(`test envelope breaks the contract: ${validation.reason}`);
-  return built as EventEnvelope<T>;
-}
+/** Contract-checked envelopes (shared with the other test kits). */
+export const envelope = buildEvent;
 
-export async function publish(run: TestRun, event: EventEnvelope<object>): Promise<void> {
-  await run.publishRaw(event.type, JSON.stringify(event), { messageId: event.id, contentType: 'application/json' });
-}
+export const publish = publishEvent;
 
 /** What a test says about an item; the rest gets plausible defaults. */
 export interface ItemSpec {

@@ -5,7 +5,6 @@ import { AuthenticatedUser } from '@app/auth';
 import { Barcode, BinderyItemsReturned, ItemStatus, ShipmentDispatched, ShipmentDispatchedData, ShipmentReturned } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Page, toPage } from '@app/platform';
-import { listBranches } from '../common/branch-scope';
 import { isUniqueViolation } from '../common/database-errors';
 import { ItemView } from '../item-view/item-view.entity';
 import { PartnerQueues } from '../vendors/partner-queues';
@@ -82,7 +81,7 @@ export class BinderyShipmentsService {
   }
 
   async list(query: ListShipmentsQuery, user: AuthenticatedUser): Promise<Page<ShipmentView>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const qb = this.dataSource.manager.createQueryBuilder(BinderyShipment, 'lot');
     if (branches) qb.andWhere('lot.branch = ANY(:branches)', { branches });
     if (query.status) qb.andWhere('lot.status = :status', { status: query.status });

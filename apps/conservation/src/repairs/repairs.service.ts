@@ -5,7 +5,6 @@ import { AuthenticatedUser, Role } from '@app/auth';
 import { ItemCondemned, ItemStatus, RepairCompleted } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Page, toPage } from '@app/platform';
-import { listBranches } from '../common/branch-scope';
 import { iso, toCallNumberView } from '../common/views';
 import { ItemView } from '../item-view/item-view.entity';
 import { ItemStatusConflict, ItemViewService } from '../item-view/item-view.service';
@@ -56,7 +55,7 @@ export class RepairsService {
   }
 
   async list(query: ListRepairsQuery, user: AuthenticatedUser): Promise<Page<RepairView>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const qb = this.dataSource.manager.createQueryBuilder(Repair, 'repair');
     if (branches) qb.andWhere('repair.branch = ANY(:branches)', { branches });
     if (query.status) qb.andWhere('repair.status = :status', { status: query.status });

@@ -2,7 +2,6 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { BranchRegistry } from '@app/platform';
-import { listBranches } from '../common/branch-scope';
 import { periodBounds } from '../common/period';
 import { RevenueReportQuery } from './revenue-report.query';
 
@@ -43,7 +42,7 @@ export class RevenueReportService {
   ) {}
 
   async report(query: RevenueReportQuery, user: AuthenticatedUser): Promise<RevenueReport> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const { from, toExclusive } = periodBounds(query.from, query.to);
     if (from && toExclusive && from >= toExclusive) throw new BadRequestException('to: must not be before from');
     const params: unknown[] = [branches, from, toExclusive];

@@ -5,7 +5,6 @@ import { AuthenticatedUser } from '@app/auth';
 import { ItemListed, ItemListedData, ItemSold, ItemStatus, ListingWithdrawn } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Environment, Page, PageQuery, toPage } from '@app/platform';
-import { listBranches } from '../common/branch-scope';
 import { normaliseMoney } from '../common/money';
 import { ItemViewService } from '../item-view/item-view.service';
 import { ItemDisposal } from './item-disposal.entity';
@@ -169,7 +168,7 @@ export class ListingsService {
   }
 
   async list(query: ListListingsQuery, user: AuthenticatedUser): Promise<Page<ListingView>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const qb = this.dataSource.manager.createQueryBuilder(Listing, 'listing');
     if (branches) qb.andWhere('listing.branch = ANY(:branches)', { branches });
     if (query.status) qb.andWhere('listing.status = :status', { status: query.status });

@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { SALE_CONDITIONS, SaleCondition } from '@app/contracts';
 import { BranchRegistry, Environment } from '@app/platform';
-import { actingBranch } from '../common/branch-scope';
 import { normaliseMoney } from '../common/money';
 import { PriceTable } from './price-table.entity';
 import { PutPriceTableDto } from './sales.dto';
@@ -30,7 +29,7 @@ export class PriceTablesService {
   ) {}
 
   async put(branch: string, dto: PutPriceTableDto, user: AuthenticatedUser): Promise<PriceTableView> {
-    actingBranch(user, this.branches, branch);
+    this.branches.actingBranch(user, branch);
     const prices = { ...DEFAULT_PRICES };
     for (const condition of SALE_CONDITIONS) {
       const given = dto.prices[condition];
@@ -42,7 +41,7 @@ export class PriceTablesService {
   }
 
   async get(branch: string, user: AuthenticatedUser): Promise<PriceTableView> {
-    actingBranch(user, this.branches, branch);
+    this.branches.actingBranch(user, branch);
     return this.view(branch, await this.dataSource.manager.findOne(PriceTable, { where: { branch } }));
   }
 

@@ -2,7 +2,6 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { BranchRegistry } from '@app/platform';
-import { actingBranch } from '../common/branch-scope';
 import { PutWeedingRulesDto } from './put-weeding-rules.dto';
 import { WeedingRuleSet } from './weeding-rule-set.entity';
 import { normaliseRule, WeedingRule } from './weeding-rules.evaluator';
@@ -23,7 +22,7 @@ export class WeedingRulesService {
 
   /** Replaces the branch's rules, all or nothing: every bad bound is named (`rules[1].callNumberTo: ...`). */
   async put(branch: string, dto: PutWeedingRulesDto, user: AuthenticatedUser): Promise<WeedingRulesView> {
-    actingBranch(user, this.branches, branch);
+    this.branches.actingBranch(user, branch);
     const problems: string[] = [];
     const rules: WeedingRule[] = [];
     for (const [i, input] of dto.rules.entries()) {
@@ -47,7 +46,7 @@ export class WeedingRulesService {
   }
 
   async get(branch: string, user: AuthenticatedUser): Promise<WeedingRulesView> {
-    actingBranch(user, this.branches, branch);
+    this.branches.actingBranch(user, branch);
     return this.view(branch, await this.load(this.dataSource.manager, branch));
   }
 

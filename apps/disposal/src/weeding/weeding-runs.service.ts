@@ -5,7 +5,6 @@ import { AuthenticatedUser } from '@app/auth';
 import { CALL_NUMBER_SCHEMES, ItemStatus, ON_SHELF_STATUSES, WeedingPullNotFound } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Page, toPage } from '@app/platform';
-import { actingBranch, listBranches } from '../common/branch-scope';
 import { Clock, CLOCK } from '../common/clock';
 import { ItemView } from '../item-view/item-view.entity';
 import { itemViewFromRow, ItemViewService } from '../item-view/item-view.service';
@@ -113,7 +112,7 @@ export class WeedingRunsService {
   }
 
   async start(branch: string, user: AuthenticatedUser): Promise<RunView> {
-    actingBranch(user, this.branches, branch);
+    this.branches.actingBranch(user, branch);
     const runId = await this.uow.run(async (tx) => {
       // One run per branch at a time, so two runs cannot propose the same item.
       await tx.manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`disposal.weeding-run.${branch}`]);
@@ -195,7 +194,7 @@ export class WeedingRunsService {
   }
 
   async list(query: BranchListQuery, user: AuthenticatedUser): Promise<Page<RunSummary>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const qb = this.dataSource.manager.createQueryBuilder(WeedingRun, 'run');
     if (branches) qb.where('run.branch = ANY(:branches)', { branches });
     const [runs, total] = await qb.orderBy('run.ranAt', 'DESC').addOrderBy('run.id').offset(query.offset).limit(query.limit).getManyAndCount();
@@ -257,7 +256,7 @@ export class WeedingRunsService {
 
   /** Approved candidates whose items are on the shelf, in shelf order (schemes apart, then shelf key byte by byte). */
   async pullList(query: BranchListQuery, user: AuthenticatedUser): Promise<Page<PullListEntry>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const params: unknown[] = [ON_SHELF_STATUSES];
     let scope = '';
     if (branches) {

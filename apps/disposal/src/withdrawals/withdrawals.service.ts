@@ -5,7 +5,6 @@ import { AuthenticatedUser } from '@app/auth';
 import { canTransition, ItemCondemnedData, ItemStatus, ItemWithdrawn, WithdrawalReason } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Page, toPage } from '@app/platform';
-import { listBranches } from '../common/branch-scope';
 import { periodBounds } from '../common/period';
 import { ItemView } from '../item-view/item-view.entity';
 import { ItemViewService } from '../item-view/item-view.service';
@@ -195,7 +194,7 @@ export class WithdrawalsService {
   }
 
   async list(query: ListWithdrawalsQuery, user: AuthenticatedUser): Promise<Page<WithdrawalView>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (clause: (p: string) => string, value: unknown) => {

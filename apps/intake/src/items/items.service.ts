@@ -9,16 +9,6 @@ import { IntakeItemView, toItemView } from './item-view';
 import { ListItemsQuery } from './list-items.query';
 import { ProcessingStepRecord } from './processing-step.entity';
 
-/** The branches a list may show: the one asked for (known, and the caller's), else all the caller's. */
-export function listBranches(user: AuthenticatedUser, registry: BranchRegistry, branch?: string): string[] | null {
-  if (branch !== undefined) {
-    registry.assertKnown(branch);
-    user.assertBranch(branch);
-    return [branch];
-  }
-  return user.branchFilter();
-}
-
 @Injectable()
 export class ItemsService {
   constructor(
@@ -36,7 +26,7 @@ export class ItemsService {
   }
 
   async list(query: ListItemsQuery, user: AuthenticatedUser): Promise<Page<IntakeItemView>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const qb = this.dataSource.manager.createQueryBuilder(IntakeItem, 'item');
     if (branches) qb.andWhere('item.branch = ANY(:branches)', { branches });
     if (query.status) qb.andWhere('item.status = :status', { status: query.status });

@@ -9,7 +9,6 @@ import { Transaction, UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Environment, Page, toPage } from '@app/platform';
 import { IntakeItem } from '../items/intake-item.entity';
 import { DoneStepView } from '../items/item-view';
-import { listBranches } from '../items/items.service';
 import { ProcessingProfilesService } from '../processing/processing-profiles.service';
 import { stepsAtReceipt } from '../processing/processing-steps';
 import { ListShipmentsQuery } from './list-shipments.query';
@@ -193,7 +192,7 @@ export class ShipmentsService {
   }
 
   async list(query: ListShipmentsQuery, user: AuthenticatedUser): Promise<Page<ShipmentView>> {
-    const branches = listBranches(user, this.branches, query.branch);
+    const branches = this.branches.listBranches(user, query.branch);
     const qb = this.dataSource.manager.createQueryBuilder(Shipment, 'shipment');
     if (branches) qb.where('shipment.branch = ANY(:branches)', { branches });
     qb.orderBy('shipment.receivedAt', 'DESC').addOrderBy('shipment.id', 'ASC');

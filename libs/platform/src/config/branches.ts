@@ -1,6 +1,12 @@
 import { BadRequestException } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
+/** What branch scoping needs of the caller (`AuthenticatedUser` from `@app/auth`). */
+export interface BranchScopedUser {
+  assertBranch(code: string): void;
+  branchFilter(): string[] | null;
+}
+
 export interface Branch {
   code: string;
   name: string;
@@ -31,6 +37,22 @@ export class BranchRegistry {
       throw new BadRequestException(`${field}: unknown branch ${code ? `"${code}"` : '(missing)'}; known branches are ${this.codes.join(', ')}`);
     }
     return code;
+  }
+
+  /**
+   * The branches a list may show: the one asked for (known, else 400; the caller's, else 403), or
+   * every branch the caller works for (`null`: all of them).
+   */
+  listBranches(user: BranchScopedUser, branch?: string): string[] | null {
+    if (branch === undefined) return user.branchFilter();
+    return [this.actingBranch(user, branch)];
+  }
+
+  /** A branch named in a path or body: known (400) and one the caller acts for (403). */
+  actingBranch(user: BranchScopedUser, branch: string, field = 'branch'): string {
+    this.assertKnown(branch, field);
+    user.assertBranch(branch);
+    return branch;
   }
 }
 
