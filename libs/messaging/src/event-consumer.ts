@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope, validateEvent } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
 import { runInContext } from './correlation-context';
@@ -28,10 +28,21 @@ export const DEAD_LETTER_HEADERS = {
 /** Why a message was parked: it broke the contract, nothing handles it, or its handler kept failing. */
 export type DeadLetterKind = 'invalid' | 'unhandled' | 'rejected' | 'failed';
 
-class RollbackSignal extends Error {
-  constructor(readonly outcome: HandlerOutcome) {
-    super('rollback');
-  }
+interface Delivery {
+  message: ConsumeMessage;
+  generation: number;
+}
+
+interface ReadyDelivery {
+  delivery: Delivery;
+  envelope: EventEnvelope;
+  handler: EventHandlerFn;
+}
+
+interface ProcessResult {
+  outcome: HandlerOutcome;
+  duplicate: boolean;
+  published: number;
 }
 
 /**
@@ -49,7 +60,8 @@ export class EventConsumer {
   private channel?: ChannelWrapper;
   /** Bumped whenever the channel is replaced: deliveries from an old channel are neither handled nor acked. */
   private generation = 0;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly buffer: Delivery[] = [];
+  private draining?: Promise<void>;
   private inFlight = 0;
   private accepting = false;
 
@@ -118,7 +130,7 @@ export class EventConsumer {
     } catch (error) {
       this.logger.warn(`cancel failed: ${(error as Error).message}`);
     }
-    await this.chain;
+    await this.draining;
     await this.channel.close();
     this.channel = undefined;
   }
@@ -128,90 +140,145 @@ export class EventConsumer {
   }
 
   private enqueue(message: ConsumeMessage): void {
-    const generation = this.generation;
+    this.buffer.push({ message, generation: this.generation });
     this.inFlight++;
-    // One message at a time, in delivery order: events about one item are applied in the order sent.
-    this.chain = this.chain
-      .then(() => this.handle(message, generation))
-      .catch((error) => this.logger.error(`consumer failure: ${(error as Error).message}`))
-      .finally(() => {
-        this.inFlight--;
-      });
+    if (!this.draining) this.startDraining();
   }
 
-  private async handle(message: ConsumeMessage, generation: number): Promise<void> {
-    if (generation !== this.generation || !this.accepting) return; // redelivered on the new channel
-    const service = this.options.service;
-    if (message.fields.redelivered) messagingMetrics.redelivered.inc({ service });
+  private startDraining(): void {
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      // A delivery that arrived as the loop ended would otherwise wait for the next one.
+      if (this.buffer.length > 0) this.startDraining();
+    });
+  }
 
+  /**
+   * Handles what has been delivered, in delivery order, a batch at a time: under load the batches
+   * grow (one commit for many messages), at a trickle each message goes alone without waiting.
+   */
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.options.consumerBatchSize);
+      try {
+        await this.handleBatch(batch);
+      } catch (error) {
+        this.logger.error(`consumer failure: ${(error as Error).message}`);
+      } finally {
+        this.inFlight -= batch.length;
+      }
+    }
+  }
+
+  private async handleBatch(batch: Delivery[]): Promise<void> {
+    const service = this.options.service;
+    const ready: ReadyDelivery[] = [];
+    for (const delivery of batch) {
+      // A delivery from a replaced channel is redelivered on the new one; one taken while stopping goes back.
+      if (delivery.generation !== this.generation || !this.accepting) continue;
+      if (delivery.message.fields.redelivered) messagingMetrics.redelivered.inc({ service });
+      const accepted = this.accept(delivery);
+      if ('problem' in accepted) {
+        const { kind, reason, type } = accepted.problem;
+        await this.deadLetter(delivery.message, delivery.generation, kind, reason, type);
+      } else {
+        ready.push(accepted);
+      }
+    }
+    if (ready.length === 0) return;
+
+    const results = await this.processBatch(ready);
+    for (const [i, { delivery, envelope }] of ready.entries()) {
+      const { outcome, duplicate } = results[i];
+      if (outcome.kind === 'ack') {
+        messagingMetrics.consumed.inc({ service, type: envelope.type, outcome: duplicate ? 'duplicate' : 'processed' });
+        this.ack(delivery.message, delivery.generation);
+      } else if (outcome.kind === 'dead-letter') {
+        await this.deadLetter(delivery.message, delivery.generation, 'rejected', outcome.reason, envelope.type);
+      } else {
+        messagingMetrics.failed.inc({ service, type: envelope.type });
+        await this.retryOrDeadLetter(delivery.message, delivery.generation, outcome.reason, envelope.type);
+      }
+    }
+  }
+
+  /** Checks a delivery against its contract and finds its handler; problems are dead-lettered, never retried. */
+  private accept(delivery: Delivery): ReadyDelivery | { problem: { kind: DeadLetterKind; reason: string; type: string } } {
+    const { message } = delivery;
     let raw: unknown;
     try {
       raw = JSON.parse(message.content.toString('utf8'));
     } catch {
-      return this.deadLetter(message, generation, 'invalid', 'message body is not valid JSON', 'unknown');
+      return { problem: { kind: 'invalid', reason: 'message body is not valid JSON', type: 'unknown' } };
     }
     const validation = validateEvent(raw);
     if (!validation.ok) {
       const type = typeof (raw as { type?: unknown })?.type === 'string' ? String((raw as { type: string }).type) : 'unknown';
-      return this.deadLetter(message, generation, 'invalid', validation.reason, type);
+      return { problem: { kind: 'invalid', reason: validation.reason, type } };
     }
     const envelope = validation.envelope;
     if (message.properties.messageId && message.properties.messageId !== envelope.id) {
-      return this.deadLetter(message, generation, 'invalid', `AMQP message id ${message.properties.messageId} differs from envelope id ${envelope.id}`, envelope.type);
+      return { problem: { kind: 'invalid', reason: `AMQP message id ${message.properties.messageId} differs from envelope id ${envelope.id}`, type: envelope.type } };
     }
     const handler = this.handlers.get(envelope.type);
-    if (!handler) {
-      return this.deadLetter(message, generation, 'unhandled', `${service} has no handler for ${envelope.type}`, envelope.type);
-    }
-
-    let outcome: HandlerOutcome;
-    let duplicate = false;
-    try {
-      outcome = await runInContext({ correlationId: envelope.correlationId, causationId: envelope.id, actor: null }, () =>
-        this.process(envelope, handler, () => {
-          duplicate = true;
-        }),
-      );
-    } catch (error) {
-      outcome = { kind: 'retry', reason: (error as Error).message || String(error) };
-    }
-
-    if (outcome.kind === 'ack') {
-      messagingMetrics.consumed.inc({ service, type: envelope.type, outcome: duplicate ? 'duplicate' : 'processed' });
-      return this.ack(message, generation);
-    }
-    if (outcome.kind === 'dead-letter') return this.deadLetter(message, generation, 'rejected', outcome.reason, envelope.type);
-    messagingMetrics.failed.inc({ service, type: envelope.type });
-    return this.retryOrDeadLetter(message, generation, outcome.reason, envelope.type);
+    if (!handler) return { problem: { kind: 'unhandled', reason: `${this.options.service} has no handler for ${envelope.type}`, type: envelope.type } };
+    return { delivery, envelope, handler };
   }
 
-  private async process(envelope: EventEnvelope, handler: EventHandlerFn, onDuplicate: () => void): Promise<HandlerOutcome> {
+  /**
+   * One transaction for the batch, one savepoint per message: a message whose handler declines or
+   * fails is rolled back to its savepoint alone (its effects, its events and its processed record),
+   * the others commit together. If the transaction itself fails (a lost connection, a deadlock),
+   * nothing of it is durable and each message is tried again on its own.
+   */
+  private async processBatch(ready: ReadyDelivery[]): Promise<ProcessResult[]> {
     let published = 0;
+    const results: ProcessResult[] = [];
     try {
-      const outcome = await this.dataSource.transaction(async (manager) => {
-        const inserted: unknown[] = await manager.query(
-          `INSERT INTO "${this.options.schema}".processed_message (message_id, type) VALUES ($1, $2)
-           ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-          [envelope.id, envelope.type],
-        );
-        if (inserted.length === 0) {
-          onDuplicate();
-          return { kind: 'ack' } as HandlerOutcome;
+      await this.dataSource.transaction(async (manager) => {
+        for (const item of ready) {
+          await manager.query('SAVEPOINT event_handler');
+          let result: ProcessResult;
+          try {
+            result = await runInContext({ correlationId: item.envelope.correlationId, causationId: item.envelope.id, actor: null }, () =>
+              this.processOne(manager, item.envelope, item.handler),
+            );
+          } catch (error) {
+            result = { outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, published: 0 };
+          }
+          if (result.outcome.kind === 'ack') {
+            await manager.query('RELEASE SAVEPOINT event_handler');
+            published += result.published;
+          } else {
+            await manager.query('ROLLBACK TO SAVEPOINT event_handler');
+          }
+          results.push(result);
         }
-        const tx = new Transaction(manager, this.options);
-        const result = (await handler(envelope, tx)) ?? { kind: 'ack' };
-        // A handler that declines rolls back everything it did, including the processed record.
-        if (result.kind !== 'ack') throw new RollbackSignal(result);
-        published = tx.publishedCount;
-        await tx.flush();
-        return result;
       });
-      if (published > 0) this.relay.wake();
-      return outcome;
     } catch (error) {
-      if (error instanceof RollbackSignal) return error.outcome;
-      throw error;
+      if (ready.length === 1) return [{ outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, published: 0 }];
+      this.logger.warn(`batch of ${ready.length} failed (${(error as Error).message}); handling its messages one by one`);
+      const oneByOne: ProcessResult[] = [];
+      for (const item of ready) oneByOne.push(...(await this.processBatch([item])));
+      return oneByOne;
     }
+    if (published > 0) this.relay.wake();
+    return results;
+  }
+
+  private async processOne(manager: EntityManager, envelope: EventEnvelope, handler: EventHandlerFn): Promise<ProcessResult> {
+    const inserted: unknown[] = await manager.query(
+      `INSERT INTO "${this.options.schema}".processed_message (message_id, type) VALUES ($1, $2)
+       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      [envelope.id, envelope.type],
+    );
+    if (inserted.length === 0) return { outcome: { kind: 'ack' }, duplicate: true, published: 0 };
+    const tx = new Transaction(manager, this.options);
+    const outcome = (await handler(envelope, tx)) ?? { kind: 'ack' };
+    if (outcome.kind !== 'ack') return { outcome, duplicate: false, published: 0 };
+    const published = tx.publishedCount;
+    await tx.flush();
+    return { outcome, duplicate: false, published };
   }
 
   private ack(message: ConsumeMessage, generation: number): void {

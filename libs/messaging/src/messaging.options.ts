@@ -13,6 +13,8 @@ export interface MessagingOptions {
   /** Prepended to every queue name; empty in production, unique per test run. */
   queuePrefix: string;
   prefetch: number;
+  /** Most messages handled in one database transaction (each in its own savepoint). */
+  consumerBatchSize: number;
   /** Handler failures are retried this many times (one delay per entry), then dead-lettered. */
   retryDelaysMs: number[];
   /** Quorum-queue delivery limit: a backstop for messages that crash the consumer outright. */
@@ -26,6 +28,7 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   partnersExchange: 'library.partners',
   queuePrefix: '',
   prefetch: 100,
+  consumerBatchSize: 50,
   retryDelaysMs: [1_000, 5_000, 30_000],
   deliveryLimit: 10,
   outboxPollMs: 1_000,

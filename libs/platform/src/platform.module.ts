@@ -46,6 +46,7 @@ export class PlatformModule {
             partnersExchange: env.PARTNERS_EXCHANGE,
             queuePrefix: env.QUEUE_PREFIX,
             prefetch: env.PREFETCH,
+            consumerBatchSize: env.CONSUMER_BATCH_SIZE,
             retryDelaysMs: retryDelays(env),
             deliveryLimit: env.DELIVERY_LIMIT,
             outboxPollMs: env.OUTBOX_POLL_MS,

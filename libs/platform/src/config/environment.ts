@@ -30,6 +30,7 @@ export class Environment {
   @IsOptional() @Matches(/^[A-Za-z0-9._-]*$/) QUEUE_PREFIX = '';
 
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000) PREFETCH = 100;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000) CONSUMER_BATCH_SIZE = 50;
   /** Comma-separated delays of the retry queues, in milliseconds. */
   @Matches(/^\d+(,\d+)*$/, { message: 'RETRY_DELAYS_MS must be comma-separated milliseconds, e.g. 1000,5000,30000' })
   RETRY_DELAYS_MS = '1000,5000,30000';
