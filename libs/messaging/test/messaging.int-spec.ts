@@ -1,6 +1,9 @@
 import { Injectable, INestApplication, Module } from '@nestjs/common';
 import { IsIn, IsString } from 'class-validator';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent } from '@app/contracts';
 import {
@@ -208,6 +211,27 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
     await eventually(async () => expect(await effects(noteId)).toBe(1));
     expect((await dlq.list()).some((l) => l.messageId === event.id)).toBe(false);
   });
+
+  it('lists, shows and replays dead letters from the command line', async () => {
+    const noteId = randomUUID();
+    handler.failuresAllowed = true;
+    const event = await uow.run(async (tx) => tx.publish(NoteRecorded, { noteId, mode: 'fail' }));
+    const dlq = new DeadLetterQueue(() => run.channel(), run.queues('intake').deadLetter);
+    await eventually(async () => expect((await dlq.list()).some((l) => l.messageId === event.id)).toBe(true));
+    const cli = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'scripts/dlq.ts', ...args], {
+        cwd: join(__dirname, '../../..'),
+        env: { ...process.env, QUEUE_PREFIX: run.queuePrefix },
+      });
+    const listed = await cli('list', 'intake');
+    expect(listed.stdout).toMatch(new RegExp(`${event.id}\\s+intake\\.test-note\\.recorded\\s+\\[failed\\] handler failed after 2 retries`));
+    const shown = JSON.parse((await cli('show', 'intake', event.id)).stdout);
+    expect(shown).toMatchObject({ messageId: event.id, kind: 'failed', body: { data: { noteId } } });
+    handler.failuresAllowed = false;
+    const replayed = await cli('replay', 'intake', event.id);
+    expect(replayed.stdout).toContain('replayed 1 message(s)');
+    await eventually(async () => expect(await effects(noteId)).toBe(1));
+  }, 60_000);
 
   it('resumes publishing and consuming after the broker drops every connection, losing nothing committed', async () => {
     const ids = Array.from({ length: 200 }, () => randomUUID());
