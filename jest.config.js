@@ -24,7 +24,7 @@ module.exports = {
   // Applies to every project (jest ignores testTimeout inside a project); system tests set their own.
   testTimeout: 60000,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/deploy/**/*.spec.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/**/test/**/*.int-spec.ts', '<rootDir>/test/integration/**/*.int-spec.ts'], },
     { ...shared, displayName: 'system', testMatch: ['<rootDir>/test/system/**/*.sys-spec.ts'], },
   ],

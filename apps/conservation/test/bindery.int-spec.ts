@@ -23,7 +23,7 @@ describe('bindery vendors, lots, and the vendor side', () => {
     admin = await bearer('admin', []);
     technician = await bearer('technician', ['CEN']);
     const created = await Promise.all([
-      service.http().post('/vendors').set('Authorization', admin).send({ name: 'Acme Bookbinding', partnerId: 'acme-bindery', turnaroundDays: 35, webhookUrl: 'https://acme.example.com/hooks' }),
+      service.http().post('/vendors').set('Authorization', admin).send({ name: 'Acme Bookbinding', partnerId: 'acme-bindery', turnaroundDays: 35, webhookUrl: 'http://127.0.0.1:9/hooks' }),
       service.http().post('/vendors').set('Authorization', admin).send({ name: 'HF Group', partnerId: 'hf-group', turnaroundDays: 28 }),
     ]);
     for (const response of created) expect(response.status).toBe(201);
@@ -100,7 +100,7 @@ describe('bindery vendors, lots, and the vendor side', () => {
       expect(list.status).toBe(200);
       expect(list.body.page.total).toBe(2);
       expect(list.body.data).toEqual([
-        expect.objectContaining({ name: 'Acme Bookbinding', partnerId: 'acme-bindery', turnaroundDays: 35, webhookUrl: 'https://acme.example.com/hooks', queue: run.partnerQueue('acme-bindery') }),
+        expect.objectContaining({ name: 'Acme Bookbinding', partnerId: 'acme-bindery', turnaroundDays: 35, webhookUrl: 'http://127.0.0.1:9/hooks', queue: run.partnerQueue('acme-bindery') }),
         expect.objectContaining({ name: 'HF Group', partnerId: 'hf-group', turnaroundDays: 28, webhookUrl: null }),
       ]);
     });

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { Barcode, BinderyItemsReturned, ItemStatus, ShipmentDispatched, ShipmentDispatchedData, ShipmentReturned } from '@app/contracts';
 import { UnitOfWork } from '@app/messaging';
+import { BinderyShipmentDispatchedChannel, PartnerEvents } from '@app/partners';
 import { BranchRegistry, Page, toPage } from '@app/platform';
 import { isUniqueViolation } from '../common/database-errors';
 import { ItemView } from '../item-view/item-view.entity';
@@ -43,6 +44,7 @@ export class BinderyShipmentsService {
     private readonly vendors: VendorsService,
     private readonly partnerQueues: PartnerQueues,
     private readonly branches: BranchRegistry,
+    private readonly partnerEvents: PartnerEvents,
   ) {}
 
   async create(dto: CreateShipmentDto, user: AuthenticatedUser): Promise<ShipmentDetailView> {
@@ -218,7 +220,8 @@ export class BinderyShipmentsService {
         dispatchedBy: user.id,
       };
       tx.publish(ShipmentDispatched, manifest, { branch: lot.branch });
-      tx.publish(ShipmentDispatched, manifest, { branch: lot.branch, partnerRoutingKey: `bindery.${vendor.partnerId}.shipment.dispatched` });
+      // The vendor's copy: its queue, and its webhook if it registered one.
+      await this.partnerEvents.publish(tx, BinderyShipmentDispatchedChannel, manifest, { partnerId: vendor.partnerId, branch: lot.branch });
       return this.detail(tx.manager, lot, vendor, lines);
     });
   }

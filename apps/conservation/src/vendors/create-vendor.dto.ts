@@ -22,7 +22,7 @@ export class CreateVendorDto {
   @Max(365)
   turnaroundDays!: number;
 
-  @ApiPropertyOptional({ example: 'https://bindery.example.com/hooks/library' })
+  @ApiPropertyOptional({ example: 'https://bindery.example.com/hooks/library', description: 'registers a webhook with a generated signing secret (see PUT /partners/{partnerId}/webhook)' })
   @IsOptional()
   @IsUrl({ protocols: ['https', 'http'], require_tld: false, require_protocol: true }, { message: 'webhookUrl must be an http(s) URL' })
   @MaxLength(500)

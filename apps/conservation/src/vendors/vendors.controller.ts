@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestj
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@app/auth';
 import { Page, PageQuery } from '@app/platform';
 import { CreateVendorDto } from './create-vendor.dto';
-import { VendorView } from './vendor.view';
+import { CreatedVendorView, VendorView } from './vendor.view';
 import { VendorsService } from './vendors.service';
 
 @ApiTags('vendors')
@@ -14,9 +14,9 @@ export class VendorsController {
   constructor(private readonly vendors: VendorsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a bindery vendor and declare its own partner queue' })
-  @ApiCreatedResponse({ type: VendorView })
-  create(@Body() body: CreateVendorDto, @CurrentUser() user: AuthenticatedUser): Promise<VendorView> {
+  @ApiOperation({ summary: 'Register a bindery vendor and declare its own partner queue; with a webhookUrl, also its webhook (the signing secret is in this answer only)' })
+  @ApiCreatedResponse({ type: CreatedVendorView })
+  create(@Body() body: CreateVendorDto, @CurrentUser() user: AuthenticatedUser): Promise<CreatedVendorView> {
     return this.vendors.create(body, user.id);
   }
 

@@ -1,12 +1,13 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { PartnerWebhooksService } from '@app/partners';
 import { Page, PageQuery, toPage } from '@app/platform';
 import { isUniqueViolation } from '../common/database-errors';
 import { CreateVendorDto } from './create-vendor.dto';
 import { PartnerQueues } from './partner-queues';
 import { Vendor } from './vendor.entity';
-import { toVendorView, VendorView } from './vendor.view';
+import { CreatedVendorView, toVendorView, VendorView } from './vendor.view';
 
 /** Bindery vendors: who binds for the library, how long they take, and where their events go. */
 @Injectable()
@@ -14,10 +15,14 @@ export class VendorsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly partnerQueues: PartnerQueues,
+    private readonly webhooks: PartnerWebhooksService,
   ) {}
 
-  /** The vendor's queue is declared before the vendor is stored: a vendor never exists without one. */
-  async create(dto: CreateVendorDto, createdBy: string): Promise<VendorView> {
+  /**
+   * The vendor's queue is declared before the vendor is stored: a vendor never exists without one.
+   * A webhook URL is registered with the vendor, in the same transaction, with a generated secret.
+   */
+  async create(dto: CreateVendorDto, createdBy: string): Promise<CreatedVendorView> {
     await this.refuseTakenPartnerId(dto.partnerId);
     const queue = await this.partnerQueues.ensureBinderyQueue(dto.partnerId);
     const vendor = this.dataSource.manager.create(Vendor, {
@@ -25,17 +30,22 @@ export class VendorsService {
       name: dto.name,
       partnerId: dto.partnerId,
       turnaroundDays: dto.turnaroundDays,
-      webhookUrl: dto.webhookUrl ?? null,
       createdBy,
       createdAt: new Date(),
     });
     try {
-      await this.dataSource.manager.insert(Vendor, vendor);
+      const webhookSecret = await this.dataSource.transaction(async (manager) => {
+        await manager.insert(Vendor, vendor);
+        if (!dto.webhookUrl) return undefined;
+        const { webhook } = await this.webhooks.register(dto.partnerId, { url: dto.webhookUrl }, createdBy, manager);
+        return webhook.secret;
+      });
+      const view = toVendorView(vendor, queue, dto.webhookUrl ?? null);
+      return webhookSecret ? { ...view, webhookSecret } : view;
     } catch (error) {
       if (isUniqueViolation(error, 'vendor_partner_id_key')) throw this.taken(dto.partnerId);
       throw error;
     }
-    return toVendorView(vendor, queue);
   }
 
   async list(query: PageQuery): Promise<Page<VendorView>> {
@@ -44,7 +54,9 @@ export class VendorsService {
       skip: query.offset,
       take: query.limit,
     });
-    return toPage(vendors.map((vendor) => toVendorView(vendor, this.partnerQueues.queueName(vendor.partnerId))), query, total);
+    const webhooks = await this.webhooks.urlsOf(this.dataSource.manager, vendors.map((vendor) => vendor.partnerId));
+    const views = vendors.map((vendor) => toVendorView(vendor, this.partnerQueues.queueName(vendor.partnerId), webhooks.get(vendor.partnerId) ?? null));
+    return toPage(views, query, total);
   }
 
   async find(manager: EntityManager, id: string): Promise<Vendor> {

@@ -33,7 +33,7 @@ export class DisposalsService {
       const wasActive = listing.status === 'active';
       Object.assign(listing, { status: 'disposed', closedBy: user.id, closedAt: new Date() });
       await tx.manager.save(Listing, listing);
-      if (wasActive) this.listings.publishTakenDown(tx, listing, { toCataloging: false });
+      if (wasActive) await this.listings.publishTakenDown(tx, listing, { toCataloging: false });
     });
     return this.listings.get(id, user);
   }

@@ -4,6 +4,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { ItemListed, ItemListedData, ItemSold, ItemStatus, ListingWithdrawn } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
+import { PartnerEvents, SalesItemListedChannel, SalesListingWithdrawnChannel } from '@app/partners';
 import { BranchRegistry, Environment, Page, PageQuery, toPage } from '@app/platform';
 import { normaliseMoney } from '../common/money';
 import { ItemViewService } from '../item-view/item-view.service';
@@ -12,7 +13,7 @@ import { Listing, ListingStatus } from './listing.entity';
 import { PriceTablesService } from './price-tables.service';
 import { Sale } from './sale.entity';
 import { CreateListingDto, ListListingsQuery, ReportSaleDto } from './sales.dto';
-import { SalesPlatformQueues, salesRoutingKey } from './sales-platform-queues';
+import { SalesPlatformQueues } from './sales-platform-queues';
 
 export interface SaleView {
   id: string;
@@ -92,6 +93,7 @@ export class ListingsService {
     private readonly items: ItemViewService,
     private readonly prices: PriceTablesService,
     private readonly queues: SalesPlatformQueues,
+    private readonly partnerEvents: PartnerEvents,
     private readonly branches: BranchRegistry,
     private readonly env: Environment,
   ) {}
@@ -99,7 +101,7 @@ export class ListingsService {
   /**
    * Lists a WITHDRAWN item (as cataloging reports it) that has no live listing, always flagged
    * ex-library, at the given price or the branch's price for the grade. The platform gets the same
-   * data on its own queue.
+   * data on its own queue, and on its webhook if it registered one.
    */
   async create(dto: CreateListingDto, user: AuthenticatedUser): Promise<ListingView> {
     const channel = dto.channel ?? this.env.SALES_PLATFORM_PARTNER_ID;
@@ -154,7 +156,7 @@ export class ListingsService {
         publicationYear: listing.publicationYear,
       };
       tx.publish(ItemListed, data, { branch: listing.branch });
-      tx.publish(ItemListed, data, { branch: listing.branch, partnerRoutingKey: salesRoutingKey(channel, 'item.listed') });
+      await this.partnerEvents.publish(tx, SalesItemListedChannel, data, { partnerId: channel, branch: listing.branch });
       return listing;
     });
     return this.get(listing.id, user);
@@ -183,16 +185,19 @@ export class ListingsService {
       if (listing.status !== 'active') throw new ConflictException(`listing ${id} is ${listing.status}; only an active listing can be withdrawn`);
       Object.assign(listing, { status: 'withdrawn', closedBy: user.id, closedAt: new Date() });
       await tx.manager.save(Listing, listing);
-      this.publishTakenDown(tx, listing, { toCataloging: true });
+      await this.publishTakenDown(tx, listing, { toCataloging: true });
     });
     return this.get(id, user);
   }
 
-  /** Tells cataloging (`disposal.listing.withdrawn`) and/or the platform (`sales.<id>.listing.withdrawn`) that a listing is down. */
-  publishTakenDown(tx: Transaction, listing: Listing, options: { toCataloging: boolean }): void {
+  /**
+   * Tells cataloging (`disposal.listing.withdrawn`) and/or the platform (`sales.<id>.listing.withdrawn`,
+   * and its webhook if it has one) that a listing is down.
+   */
+  async publishTakenDown(tx: Transaction, listing: Listing, options: { toCataloging: boolean }): Promise<void> {
     const data = { itemId: listing.itemId, barcode: listing.barcode, branch: listing.branch, listingId: listing.id, channel: listing.channel };
     if (options.toCataloging) tx.publish(ListingWithdrawn, data, { branch: listing.branch });
-    tx.publish(ListingWithdrawn, data, { branch: listing.branch, partnerRoutingKey: salesRoutingKey(listing.channel, 'listing.withdrawn') });
+    await this.partnerEvents.publish(tx, SalesListingWithdrawnChannel, data, { partnerId: listing.channel, branch: listing.branch });
   }
 
   async lockForUser(tx: Transaction, id: string, user: AuthenticatedUser): Promise<Listing> {

@@ -6,11 +6,6 @@ import { AmqpConnection, assertPartnerQueue, MESSAGING_OPTIONS, MessagingOptions
 /** How long a listing waits for the broker before answering 503 (nothing is listed then). */
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The routing keys a sales platform sees on `library.partners`: its own, and only its own. */
-export function salesRoutingKey(partnerId: string, fact: 'item.listed' | 'listing.withdrawn'): string {
-  return `sales.${partnerId}.${fact}`;
-}
-
 /**
  * Declares a sales platform's queue (`partner.<id>`, bound to `sales.<id>.#`) before anything is
  * published to it: the partners exchange has no alternate exchange, so a message published before the
