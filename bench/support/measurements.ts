@@ -1,0 +1,94 @@
+import { Pool } from 'pg';
+import { BenchWorld, DATABASE_URL } from './world';
+
+export interface ArrivalLatency {
+  /** Intake's commit (the item row's created_at), epoch ms. */
+  createdAt: number;
+  /** Intake's commit to cataloging's first recorded transition of the item, ms. */
+  latencyMs: number;
+}
+
+/**
+ * Reads timestamps straight from the services' tables, for measurement only (the services never
+ * read each other's schemas): polling an HTTP API would add its poll interval to every latency.
+ *
+ * intake.item.created_at is `now()` of intake's receiving transaction; cataloging's
+ * item_status_history.at is taken by the handler inside the transaction that commits it.
+ */
+export class Measurements {
+  private readonly pool = new Pool({ connectionString: DATABASE_URL, max: 2 });
+  private readonly intake: string;
+  private readonly cataloging: string;
+
+  constructor(world: BenchWorld) {
+    this.intake = world.schemaFor('intake');
+    this.cataloging = world.schemaFor('cataloging');
+  }
+
+  /** Fails with a clear message if the tables the queries rely on have changed shape. */
+  async verifySchema(): Promise<void> {
+    const expected: Array<[string, string, string[]]> = [
+      [this.intake, 'item', ['id', 'created_at']],
+      [this.cataloging, 'item_status_history', ['item_id', 'to_status', 'at']],
+    ];
+    for (const [schema, table, columns] of expected) {
+      const { rows } = await this.pool.query<{ column_name: string }>(
+        'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+        [schema, table],
+      );
+      const present = new Set(rows.map((r) => r.column_name));
+      const missing = columns.filter((c) => !present.has(c));
+      if (missing.length) {
+        throw new Error(`bench measurements need ${schema}.${table}(${columns.join(', ')}); missing ${missing.join(', ')} — update bench/support/measurements.ts`);
+      }
+    }
+  }
+
+  /** Latency of each given item that has reached the catalog (items not there yet are left out). */
+  async arrivalLatencies(itemIds: string[]): Promise<ArrivalLatency[]> {
+    const { rows } = await this.pool.query<{ created_ms: number; latency_ms: number }>(
+      `SELECT (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
+              (extract(epoch FROM h.first_at - i.created_at) * 1000)::float8 AS latency_ms
+         FROM "${this.intake}".item i
+         JOIN (SELECT item_id, min(at) AS first_at FROM "${this.cataloging}".item_status_history
+                WHERE item_id = ANY($1::uuid[]) GROUP BY item_id) h ON h.item_id = i.id
+        ORDER BY i.created_at`,
+      [itemIds],
+    );
+    return rows.map((r) => ({ createdAt: r.created_ms, latencyMs: r.latency_ms }));
+  }
+
+  /** How many of the items have reached the catalog, and when the last of them did (epoch ms). */
+  async catalogEntry(itemIds: string[]): Promise<{ count: number; lastAt: number | null }> {
+    const { rows } = await this.pool.query<{ count: string; last_ms: number | null }>(
+      `SELECT count(*) AS count, (extract(epoch FROM max(first_at)) * 1000)::float8 AS last_ms
+         FROM (SELECT min(at) AS first_at FROM "${this.cataloging}".item_status_history
+                WHERE item_id = ANY($1::uuid[]) GROUP BY item_id) f`,
+      [itemIds],
+    );
+    return { count: Number(rows[0].count), lastAt: rows[0].last_ms };
+  }
+
+  /** How many of the items have become `status`, and when the last of them did (epoch ms). */
+  async reached(itemIds: string[], status: string): Promise<{ count: number; lastAt: number | null }> {
+    const { rows } = await this.pool.query<{ count: string; last_ms: number | null }>(
+      `SELECT count(DISTINCT item_id) AS count, (extract(epoch FROM max(at)) * 1000)::float8 AS last_ms
+         FROM "${this.cataloging}".item_status_history WHERE item_id = ANY($1::uuid[]) AND to_status = $2`,
+      [itemIds, status],
+    );
+    return { count: Number(rows[0].count), lastAt: rows[0].last_ms };
+  }
+
+  /** Every status transition cataloging has recorded for the items so far: a measure of progress. */
+  async transitions(itemIds: string[]): Promise<number> {
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*) AS count FROM "${this.cataloging}".item_status_history WHERE item_id = ANY($1::uuid[])`,
+      [itemIds],
+    );
+    return Number(rows[0].count);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
