@@ -16,7 +16,8 @@ export class AmqpConnection implements OnApplicationShutdown {
     this.manager = amqp.connect([options.amqpUrl], {
       heartbeatIntervalInSeconds: 10,
       reconnectTimeInSeconds: 1,
-      connectionOptions: { clientProperties: { connection_name: `${options.service}@${process.pid}` } },
+      // No Nagle: confirms and acks are small frames that must not wait for more to send.
+      connectionOptions: { noDelay: true, clientProperties: { connection_name: `${options.service}@${process.pid}` } },
     });
     this.manager.on('connect', () => {
       this.connected = true;

@@ -17,8 +17,8 @@ export async function ensureDatabaseAndSchema(databaseUrl: string, schema: strin
       try {
         await adminClient.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
       } catch (error) {
-        // Another service created it at the same moment.
-        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Another service created it at the same moment (duplicate database, or the unique index on its name).
+        if (!['42P04', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
       }
     }
   } finally {
