@@ -27,7 +27,10 @@ export async function ensureDatabaseAndSchema(databaseUrl: string, schema: strin
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // Look first: under a role that owns only its schema, CREATE SCHEMA IF NOT EXISTS still needs the
+    // CREATE privilege on the database, which production roles do not have.
+    const present = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (present.rowCount === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   } catch (error) {
     if ((error as { code?: string }).code !== '23505') throw error; // concurrent CREATE SCHEMA
   } finally {

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ts from 'typescript';
+import { parse } from 'yaml';
+import { loadEnvironment } from '@app/platform/config/environment';
+import { ROOT } from './kustomize';
+import { SERVICES } from './messaging-topology';
+
+/**
+ * The one-machine stack (docker-compose.yml) read as Docker Compose reads it (YAML merge keys
+ * included), and the image it builds (deploy/docker/Dockerfile) checked against what the repository
+ * actually builds: no Docker daemon is needed.
+ */
+
+interface ComposeService {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] | string; interval?: string; retries?: number };
+  depends_on?: Record<string, { condition: string }>;
+  stop_grace_period?: string;
+}
+
+const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const PORTS: Record<(typeof SERVICES)[number], number> = { intake: 3001, cataloging: 3002, conservation: 3003, disposal: 3004 };
+
+/** The Dockerfile's instructions, continuation lines joined. */
+function dockerfile(path: string): Array<{ instruction: string; args: string; stage: number }> {
+  let stage = -1;
+  return readFileSync(path, 'utf8')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [instruction, ...rest] = line.split(/\s+/);
+      if (instruction.toUpperCase() === 'FROM') stage++;
+      return { instruction: instruction.toUpperCase(), args: rest.join(' '), stage };
+    });
+}
+
+/** The defaults a service's main.ts gives runService (`defaults: { PORT: 3002, DB_SCHEMA: 'cataloging' }`). */
+function mainDefaults(service: string): Record<string, string | number> {
+  const source = readFileSync(join(ROOT, `apps/${service}/src/main.ts`), 'utf8');
+  const defaults = /defaults:\s*\{([^}]*)\}/.exec(source);
+  if (!defaults) throw new Error(`apps/${service}/src/main.ts: no defaults found`);
+  return Object.fromEntries([...defaults[1].matchAll(/([A-Z_]+):\s*(?:'([^']*)'|(\d+))/g)].map((m) => [m[1], m[2] ?? Number(m[3])]));
+}
+
+function seconds(duration: string): number {
+  const match = /^(\d+)(ms|s|m)$/.exec(duration);
+  if (!match) throw new Error(`unexpected duration ${duration}`);
+  return Number(match[1]) / (match[2] === 'ms' ? 1000 : match[2] === 'm' ? 1 / 60 : 1);
+}
+
+describe('docker-compose.yml', () => {
+  const services = compose.services;
+  const postgres = services.postgres;
+  const rabbitmq = services.rabbitmq;
+
+  it('runs PostgreSQL, RabbitMQ and the four services', () => {
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['postgres', 'rabbitmq', ...SERVICES]));
+  });
+
+  it('health-checks PostgreSQL and RabbitMQ the way the services need them', () => {
+    expect(JSON.stringify(postgres.healthcheck?.test)).toMatch(new RegExp(`pg_isready.*-U ${postgres.environment!.POSTGRES_USER}`));
+    expect(JSON.stringify(rabbitmq.healthcheck?.test)).toMatch(/rabbitmq-diagnostics/);
+    for (const infra of [postgres, rabbitmq]) expect(infra.healthcheck!.retries).toBeGreaterThan(0);
+  });
+
+  describe.each(SERVICES)('%s', (name) => {
+    const service = services[name];
+    const env = () => service.environment ?? {};
+
+    it('is built from deploy/docker/Dockerfile, the one image of all four', () => {
+      expect(service.build).toEqual({ context: '.', dockerfile: 'deploy/docker/Dockerfile' });
+      expect(existsSync(join(ROOT, service.build!.context, service.build!.dockerfile))).toBe(true);
+      expect(service.image).toBe(services.intake.image);
+    });
+
+    it('picks its app with SERVICE and listens on its own port, published as is', () => {
+      expect(env().SERVICE).toBe(name);
+      expect(env().PORT).toBe(String(PORTS[name]));
+      expect(service.ports).toEqual([`${PORTS[name]}:${PORTS[name]}`]);
+    });
+
+    it('reaches PostgreSQL and RabbitMQ with the credentials those containers are created with', () => {
+      const db = new URL(env().DATABASE_URL);
+      expect(db.protocol).toBe('postgres:');
+      expect({ host: db.hostname, port: db.port || '5432' }).toEqual({ host: 'postgres', port: '5432' });
+      expect({ user: db.username, password: db.password, database: db.pathname.slice(1) }).toEqual({
+        user: postgres.environment!.POSTGRES_USER,
+        password: postgres.environment!.POSTGRES_PASSWORD,
+        database: postgres.environment!.POSTGRES_DB,
+      });
+      const broker = new URL(env().AMQP_URL);
+      expect({ protocol: broker.protocol, host: broker.hostname, port: broker.port || '5672' }).toEqual({ protocol: 'amqp:', host: 'rabbitmq', port: '5672' });
+      expect({ user: broker.username, password: broker.password }).toEqual({ user: rabbitmq.environment!.RABBITMQ_DEFAULT_USER, password: rabbitmq.environment!.RABBITMQ_DEFAULT_PASS });
+    });
+
+    it("passes the service's own environment validation, authentication included", () => {
+      const validated = loadEnvironment(mainDefaults(name), env());
+      expect(validated.PORT).toBe(PORTS[name]);
+      if (validated.AUTH_MODE === 'hs256') expect(validated.JWT_SECRET.length).toBeGreaterThanOrEqual(16);
+      else expect(validated.JWKS_URL).toMatch(/^https?:\/\//);
+      // Docker waits stop_grace_period after SIGTERM: the drain must fit inside it.
+      expect(seconds(service.stop_grace_period ?? '10s') * 1000).toBeGreaterThan(validated.SHUTDOWN_GRACE_MS + 10_000);
+    });
+
+    it('starts only once PostgreSQL and RabbitMQ report healthy', () => {
+      expect(service.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, rabbitmq: { condition: 'service_healthy' } });
+    });
+
+    it("is health-checked on /health/ready (the image's HEALTHCHECK, not switched off)", () => {
+      const healthcheck = dockerfile(join(ROOT, 'deploy/docker/Dockerfile')).find((i) => i.instruction === 'HEALTHCHECK');
+      expect(healthcheck?.args).toMatch(/\/health\/ready/);
+      expect(healthcheck?.args).toMatch(/process\.env\.PORT/);
+      // Without PORT (a plain `docker run -e SERVICE=…`), the service's own default port.
+      expect(healthcheck?.args).toContain(`${name}:${mainDefaults(name).PORT}`);
+      expect(service.healthcheck).toBeUndefined();
+    });
+  });
+
+  it('leaves no service depending on another that is merely started', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, condition] of Object.entries(service.depends_on ?? {})) {
+        expect({ name, dependency, condition: condition.condition }).toEqual({ name, dependency, condition: 'service_healthy' });
+        expect(services[dependency].healthcheck ?? 'the image HEALTHCHECK').toBeDefined();
+      }
+    }
+  });
+});
+
+describe('deploy/docker/Dockerfile', () => {
+  const instructions = dockerfile(join(ROOT, 'deploy/docker/Dockerfile'));
+
+  it('copies only sources that exist, and builds with the repository’s own build script', () => {
+    const copies = instructions.filter((i) => i.instruction === 'COPY' && !i.args.startsWith('--from'));
+    for (const copy of copies) {
+      const sources = copy.args.split(/\s+/).slice(0, -1);
+      for (const source of sources) expect({ source, exists: existsSync(join(ROOT, source)) }).toEqual({ source, exists: true });
+    }
+    const scripts = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    expect(instructions.some((i) => i.instruction === 'RUN' && /npm ci\b/.test(i.args))).toBe(true);
+    expect(instructions.some((i) => i.instruction === 'RUN' && /npm run build\b/.test(i.args))).toBe(true);
+    expect(scripts.build).toMatch(/tsc -p tsconfig\.build\.json/);
+    // Everything the build compiles is copied in.
+    const copied = copies.flatMap((c) => c.args.split(/\s+/).slice(0, -1));
+    const build = ts.readConfigFile(join(ROOT, 'tsconfig.build.json'), ts.sys.readFile).config as { include: string[] };
+    for (const pattern of build.include) expect(copied).toContain(pattern.split('/')[0]);
+  });
+
+  it('runs dist/apps/${SERVICE}/src/main.js, which is where the build puts each service', () => {
+    const command = instructions.filter((i) => i.instruction === 'CMD').at(-1)!.args;
+    expect(command).toContain('dist/apps/${SERVICE}/src/main.js');
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.build.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+    for (const service of SERVICES) {
+      const main = join(ROOT, `apps/${service}/src/main.ts`);
+      expect(config.fileNames).toContain(main);
+      const outputs = ts.getOutputFileNames(config, main, false);
+      expect(outputs).toContain(join(ROOT, `dist/apps/${service}/src/main.js`));
+    }
+  });
+
+  it('ships the build output, production dependencies and package.json, and runs as the unprivileged node user', () => {
+    const runtime = instructions.filter((i) => i.stage === Math.max(...instructions.map((x) => x.stage)));
+    const copies = runtime.filter((i) => i.instruction === 'COPY').map((i) => i.args);
+    expect(copies).toEqual(expect.arrayContaining([expect.stringMatching(/--from=build \/app\/dist \.\/dist/), expect.stringMatching(/--from=build \/app\/node_modules/), 'package.json ./']));
+    expect(instructions.some((i) => i.instruction === 'RUN' && /npm prune --omit=dev/.test(i.args))).toBe(true);
+    expect(runtime.find((i) => i.instruction === 'USER')?.args).toBe('node');
+    expect(runtime.some((i) => i.instruction === 'ENV' && /NODE_ENV=production/.test(i.args))).toBe(true);
+  });
+});
