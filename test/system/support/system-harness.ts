@@ -6,10 +6,16 @@ import { Producer } from '@app/contracts';
 import { eventually, TestRun } from '../../support/test-run';
 
 export type ServiceName = Exclude<Producer, 'circulation'>;
+/** What the harness runs: the four services, and the technician console in front of them. */
+export type ProcessName = ServiceName | 'console';
+/** A second (third, …) instance of a service: same schema and queue, its own process and port. */
+export type ReplicaName = `${ServiceName}#${number}`;
+type InstanceName = ProcessName | ReplicaName;
 const ROOT = join(__dirname, '../../..');
 
 interface ServiceProcess {
-  name: ServiceName;
+  /** The app it runs (a replica runs its service's). */
+  name: ProcessName;
   port: number;
   child?: ChildProcess;
   log: string[];
@@ -22,21 +28,21 @@ interface ServiceProcess {
  */
 export class SystemHarness {
   readonly run = new TestRun();
-  private readonly services = new Map<ServiceName, ServiceProcess>();
+  private readonly services = new Map<InstanceName, ServiceProcess>();
 
   constructor(private readonly extraEnv: Record<string, string> = {}) {}
 
-  url(name: ServiceName): string {
+  url(name: InstanceName): string {
     const service = this.services.get(name);
     if (!service) throw new Error(`${name} is not part of this system`);
     return `http://127.0.0.1:${service.port}`;
   }
 
-  http(name: ServiceName) {
+  http(name: InstanceName) {
     return request(this.url(name));
   }
 
-  async start(names: ServiceName[]): Promise<void> {
+  async start(names: ProcessName[]): Promise<void> {
     const main = join(ROOT, 'dist/apps/intake/src/main.js');
     if (!existsSync(main)) throw new Error('system tests run the built services: `npm run build` first (npm test does)');
     for (const name of names) {
@@ -45,23 +51,30 @@ export class SystemHarness {
     await Promise.all(names.map((name) => this.launch(name)));
   }
 
-  private async launch(name: ServiceName): Promise<void> {
-    const service = this.services.get(name)!;
-    const env = this.run.env(name);
+  /**
+   * Starts one more instance of a running service, as a scaled-out deployment would: it shares the
+   * service's schema and queue (competing consumers) and answers on its own port.
+   */
+  async startReplica(service: ServiceName): Promise<ReplicaName> {
+    if (!this.services.has(service)) throw new Error(`start ${service} before its replicas`);
+    let n = 2;
+    while (this.services.has(`${service}#${n}`)) n++;
+    const replica: ReplicaName = `${service}#${n}`;
+    this.services.set(replica, { name: service, port: await freePort(), log: [] });
+    await this.launch(replica);
+    return replica;
+  }
+
+  private async launch(instance: InstanceName): Promise<void> {
+    const service = this.services.get(instance)!;
+    const name = service.name;
     const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
         PORT: String(service.port),
-        DATABASE_URL: env.DATABASE_URL,
-        AMQP_URL: env.AMQP_URL,
-        DB_SCHEMA: env.DB_SCHEMA,
-        EVENTS_EXCHANGE: env.EVENTS_EXCHANGE,
-        PARTNERS_EXCHANGE: env.PARTNERS_EXCHANGE,
-        QUEUE_PREFIX: env.QUEUE_PREFIX,
-        RETRY_DELAYS_MS: env.RETRY_DELAYS_MS,
-        OUTBOX_POLL_MS: '200',
+        ...(name === 'console' ? this.consoleEnv() : this.serviceEnv(name)),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
         ...this.extraEnv,
       },
@@ -76,16 +89,45 @@ export class SystemHarness {
     child.stderr!.on('data', keep);
     try {
       await eventually(async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${service.log.join('')}`);
-        await request(this.url(name)).get('/health/ready').expect(200);
+        if (child.exitCode !== null) throw new Error(`${instance} exited with ${child.exitCode}:\n${service.log.join('')}`);
+        await request(this.url(instance)).get('/health/ready').expect(200);
       }, 60_000, 100);
     } catch (error) {
-      throw new Error(`${name} did not become ready: ${(error as Error).message}\n${service.log.join('').slice(-3000)}`);
+      throw new Error(`${instance} did not become ready: ${(error as Error).message}\n${service.log.join('').slice(-3000)}`);
     }
   }
 
+  private serviceEnv(name: ServiceName): Record<string, string> {
+    const env = this.run.env(name);
+    return {
+      DATABASE_URL: env.DATABASE_URL,
+      // Tags the service's PostgreSQL sessions with its schema, so a test can find (and terminate)
+      // exactly this run's connections on a database other suites share.
+      PGAPPNAME: env.DB_SCHEMA,
+      AMQP_URL: env.AMQP_URL,
+      DB_SCHEMA: env.DB_SCHEMA,
+      EVENTS_EXCHANGE: env.EVENTS_EXCHANGE,
+      PARTNERS_EXCHANGE: env.PARTNERS_EXCHANGE,
+      QUEUE_PREFIX: env.QUEUE_PREFIX,
+      RETRY_DELAYS_MS: env.RETRY_DELAYS_MS,
+      OUTBOX_POLL_MS: '200',
+    };
+  }
+
+  /** The console has no database or broker: it needs the URLs of the services of this system. */
+  private consoleEnv(): Record<string, string> {
+    const url = (name: ProcessName) => (this.services.has(name) ? this.url(name) : 'http://127.0.0.1:9');
+    return {
+      INTAKE_URL: url('intake'),
+      CATALOGING_URL: url('cataloging'),
+      CONSERVATION_URL: url('conservation'),
+      DISPOSAL_URL: url('disposal'),
+      CONSOLE_DEV_SIGN_IN: 'true',
+    };
+  }
+
   /** SIGKILL: no drain, no goodbye — what a crash or an OOM kill looks like. */
-  async kill(name: ServiceName): Promise<void> {
+  async kill(name: InstanceName): Promise<void> {
     const child = this.services.get(name)?.child;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -93,12 +135,12 @@ export class SystemHarness {
     await exited;
   }
 
-  async restart(name: ServiceName): Promise<void> {
+  async restart(name: InstanceName): Promise<void> {
     await this.kill(name);
     await this.launch(name);
   }
 
-  logs(name: ServiceName): string {
+  logs(name: InstanceName): string {
     return this.services.get(name)?.log.join('') ?? '';
   }
 
