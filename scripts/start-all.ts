@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { checkInfrastructure, loadEnvironment } from '@app/platform';
 
-const SERVICES = ['intake', 'cataloging', 'conservation', 'disposal'] as const;
+const SERVICES = ['intake', 'cataloging', 'conservation', 'disposal', 'console'] as const;
 
 async function main(): Promise<void> {
   const env = loadEnvironment({ PORT: 0, DB_SCHEMA: 'intake' });
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop());
   process.on('SIGTERM', () => stop());
-  process.stdout.write('intake :3001  cataloging :3002  conservation :3003  disposal :3004  (API docs at /docs)\n');
+  process.stdout.write('console http://localhost:3000  intake :3001  cataloging :3002  conservation :3003  disposal :3004  (API docs at /docs)\n');
 }
 
 void main();

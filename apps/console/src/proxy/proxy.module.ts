@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { ApiProxyController } from './api-proxy.controller';
+
+@Module({ controllers: [ApiProxyController] })
+export class ProxyModule {}

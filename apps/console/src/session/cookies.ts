@@ -1,0 +1,25 @@
+/** The session cookie holds the person's bearer token; it is HttpOnly, so page scripts never see it. */
+export const SESSION_COOKIE = 'console_session';
+
+/** Reads one cookie from a `Cookie` header (no parser dependency for one value). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return decodeURIComponent(value);
+      } catch {
+        return value;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Only a path on this console: never redirect a person to another site after sign-in. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.startsWith('/sign-') ? next : '/scan';
+}
