@@ -9,13 +9,14 @@ import { ItemStatusHistory } from './items/item-status-history.entity';
 import { ItemsModule } from './items/items.module';
 import { MovementsModule } from './movements/movements.module';
 import { CatalogingSchema1764000000200 } from './migrations/1764000000200-cataloging-schema';
+import { AppliedFacts1764000000201 } from './migrations/1764000000201-applied-facts';
 import { ReceivingModule } from './receiving/receiving.module';
 import { BibRecord } from './records/bib-record.entity';
 import { RecordsModule } from './records/records.module';
 import { ShelvingModule } from './shelving/shelving.module';
 
 export const CATALOGING_ENTITIES = [BibRecord, CatalogItem, ItemStatusHistory];
-export const CATALOGING_MIGRATIONS = [MessagingTables1764000000000, CatalogingSchema1764000000200];
+export const CATALOGING_MIGRATIONS = [MessagingTables1764000000000, CatalogingSchema1764000000200, AppliedFacts1764000000201];
 
 @Module({})
 export class CatalogingModule {

@@ -31,6 +31,24 @@ export type DeadLetterKind = 'invalid' | 'unhandled' | 'rejected' | 'failed';
 interface Delivery {
   message: ConsumeMessage;
   generation: number;
+  /** The parsed body; undefined when it is not JSON. */
+  raw: unknown;
+}
+
+interface Lane {
+  buffer: Delivery[];
+  draining?: Promise<void>;
+}
+
+/** The lane of a message: by the item it is about (else its shipment, else itself). */
+function laneOf(raw: unknown, lanes: number): number {
+  if (lanes === 1) return 0;
+  const body = raw as { id?: unknown; data?: { itemId?: unknown; shipmentId?: unknown; barcode?: unknown } } | undefined;
+  const key = body?.data?.itemId ?? body?.data?.barcode ?? body?.data?.shipmentId ?? body?.id;
+  if (typeof key !== 'string') return 0;
+  let hash = 0;
+  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+  return Math.abs(hash) % lanes;
 }
 
 interface ReadyDelivery {
@@ -60,8 +78,8 @@ export class EventConsumer {
   private channel?: ChannelWrapper;
   /** Bumped whenever the channel is replaced: deliveries from an old channel are neither handled nor acked. */
   private generation = 0;
-  private readonly buffer: Delivery[] = [];
-  private draining?: Promise<void>;
+  /** Parallel lanes, each handled in order; all events about one item go to the same lane. */
+  private readonly lanes: Lane[];
   private inFlight = 0;
   private accepting = false;
 
@@ -75,6 +93,7 @@ export class EventConsumer {
     private readonly reflector: Reflector,
   ) {
     this.names = queueNames(options);
+    this.lanes = Array.from({ length: Math.max(1, options.consumerLanes) }, () => ({ buffer: [] }));
   }
 
   get queues(): QueueNames {
@@ -130,7 +149,7 @@ export class EventConsumer {
     } catch (error) {
       this.logger.warn(`cancel failed: ${(error as Error).message}`);
     }
-    await this.draining;
+    await Promise.all(this.lanes.map((lane) => lane.draining));
     await this.channel.close();
     this.channel = undefined;
   }
@@ -140,26 +159,36 @@ export class EventConsumer {
   }
 
   private enqueue(message: ConsumeMessage): void {
-    this.buffer.push({ message, generation: this.generation });
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      raw = undefined; // dead-lettered as invalid JSON by its lane
+    }
+    const lane = this.lanes[laneOf(raw, this.lanes.length)];
+    lane.buffer.push({ message, generation: this.generation, raw });
     this.inFlight++;
-    if (!this.draining) this.startDraining();
+    if (!lane.draining) this.startDraining(lane);
   }
 
-  private startDraining(): void {
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
+  private startDraining(lane: Lane): void {
+    lane.draining = this.drain(lane).finally(() => {
+      lane.draining = undefined;
       // A delivery that arrived as the loop ended would otherwise wait for the next one.
-      if (this.buffer.length > 0) this.startDraining();
+      if (lane.buffer.length > 0) this.startDraining(lane);
     });
   }
 
   /**
-   * Handles what has been delivered, in delivery order, a batch at a time: under load the batches
-   * grow (one commit for many messages), at a trickle each message goes alone without waiting.
+   * Handles a lane's deliveries in delivery order, a batch at a time: under load the batches grow
+   * (one commit for many messages), at a trickle each message goes alone without waiting. Lanes run
+   * side by side on their own database connections; one item's events share a lane, so they are
+   * applied in the order they came (facts about several items, such as a bindery lot, may overtake
+   * facts about one of them in another lane: their handlers wait and retry, they never move back).
    */
-  private async drain(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.consumerBatchSize);
+  private async drain(lane: Lane): Promise<void> {
+    while (lane.buffer.length > 0) {
+      const batch = lane.buffer.splice(0, this.options.consumerBatchSize);
       try {
         await this.handleBatch(batch);
       } catch (error) {
@@ -204,13 +233,8 @@ export class EventConsumer {
 
   /** Checks a delivery against its contract and finds its handler; problems are dead-lettered, never retried. */
   private accept(delivery: Delivery): ReadyDelivery | { problem: { kind: DeadLetterKind; reason: string; type: string } } {
-    const { message } = delivery;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(message.content.toString('utf8'));
-    } catch {
-      return { problem: { kind: 'invalid', reason: 'message body is not valid JSON', type: 'unknown' } };
-    }
+    const { message, raw } = delivery;
+    if (raw === undefined) return { problem: { kind: 'invalid', reason: 'message body is not valid JSON', type: 'unknown' } };
     const validation = validateEvent(raw);
     if (!validation.ok) {
       const type = typeof (raw as { type?: unknown })?.type === 'string' ? String((raw as { type: string }).type) : 'unknown';

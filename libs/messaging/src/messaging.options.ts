@@ -15,6 +15,8 @@ export interface MessagingOptions {
   prefetch: number;
   /** Most messages handled in one database transaction (each in its own savepoint). */
   consumerBatchSize: number;
+  /** Batches handled side by side (each on its own connection); one item's events share a lane. */
+  consumerLanes: number;
   /** Handler failures are retried this many times (one delay per entry), then dead-lettered. */
   retryDelaysMs: number[];
   /** Quorum-queue delivery limit: a backstop for messages that crash the consumer outright. */
@@ -29,6 +31,7 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   queuePrefix: '',
   prefetch: 100,
   consumerBatchSize: 50,
+  consumerLanes: 4,
   retryDelaysMs: [1_000, 5_000, 30_000],
   deliveryLimit: 10,
   outboxPollMs: 1_000,

@@ -47,6 +47,7 @@ export class PlatformModule {
             queuePrefix: env.QUEUE_PREFIX,
             prefetch: env.PREFETCH,
             consumerBatchSize: env.CONSUMER_BATCH_SIZE,
+            consumerLanes: env.CONSUMER_LANES,
             retryDelaysMs: retryDelays(env),
             deliveryLimit: env.DELIVERY_LIMIT,
             outboxPollMs: env.OUTBOX_POLL_MS,

@@ -14,34 +14,34 @@ export class ConservationEventsHandler {
 
   @OnEvent(ItemPulled)
   pulled(event: EventEnvelope<ItemPulledData>, tx: Transaction) {
-    const { itemId, reason, pulledBy } = event.data;
+    const { itemId, pullRequestId, reason, pulledBy } = event.data;
     const rule = reason === 'repair' ? MOVEMENTS.pulledForRepair : MOVEMENTS.pulledForBinding;
-    return this.movements.apply(tx, event, [{ itemId, rule, actor: pulledBy, reason: `pulled for ${reason}` }]);
+    return this.movements.apply(tx, event, [{ itemId, factId: pullRequestId, rule, actor: pulledBy, reason: `pulled for ${reason}` }]);
   }
 
   @OnEvent(PullNotFound)
   notFound(event: EventEnvelope<PullNotFoundData>, tx: Transaction) {
-    const { itemId, reportedBy } = event.data;
-    return this.movements.apply(tx, event, [{ itemId, rule: MOVEMENTS.notFoundOnShelf, actor: reportedBy, reason: 'not found on the shelf when pulled' }]);
+    const { itemId, pullRequestId, reportedBy } = event.data;
+    return this.movements.apply(tx, event, [{ itemId, factId: pullRequestId, rule: MOVEMENTS.notFoundOnShelf, actor: reportedBy, reason: 'not found on the shelf when pulled' }]);
   }
 
   @OnEvent(RepairCompleted)
   repairCompleted(event: EventEnvelope<RepairCompletedData>, tx: Transaction) {
-    const { itemId, outcome, treatment, completedBy } = event.data;
+    const { itemId, repairId, outcome, treatment, completedBy } = event.data;
     // A condemned item stays in repair until disposal withdraws it.
     if (outcome === 'condemned') return;
     const rule = outcome === 'repaired' ? MOVEMENTS.repaired : MOVEMENTS.repairNeedsBindery;
     const reason = outcome === 'repaired' ? `repaired (${treatment})` : `repair needs the bindery (${treatment})`;
-    return this.movements.apply(tx, event, [{ itemId, rule, actor: completedBy, reason }]);
+    return this.movements.apply(tx, event, [{ itemId, factId: repairId, rule, actor: completedBy, reason }]);
   }
 
   @OnEvent(ShipmentDispatched)
   dispatched(event: EventEnvelope<ShipmentDispatchedData>, tx: Transaction) {
-    const { lines, lotNumber, partnerId, dispatchedBy } = event.data;
+    const { shipmentId, lines, lotNumber, partnerId, dispatchedBy } = event.data;
     return this.movements.apply(
       tx,
       event,
-      lines.map((line) => ({ itemId: line.itemId, rule: MOVEMENTS.dispatchedToBindery, actor: dispatchedBy, reason: `sent to bindery ${partnerId} in lot ${lotNumber}` })),
+      lines.map((line) => ({ itemId: line.itemId, factId: shipmentId, rule: MOVEMENTS.dispatchedToBindery, actor: dispatchedBy, reason: `sent to bindery ${partnerId} in lot ${lotNumber}` })),
     );
   }
 
@@ -51,7 +51,7 @@ export class ConservationEventsHandler {
     return this.movements.apply(
       tx,
       event,
-      items.map((item) => ({ itemId: item.itemId, rule: MOVEMENTS.returnedFromBindery, actor: returnedBy, reason: `back from the bindery (shipment ${shipmentId})` })),
+      items.map((item) => ({ itemId: item.itemId, factId: shipmentId, rule: MOVEMENTS.returnedFromBindery, actor: returnedBy, reason: `back from the bindery (shipment ${shipmentId})` })),
     );
   }
 }

@@ -14,39 +14,40 @@ export class DisposalEventsHandler {
 
   @OnEvent(ItemWithdrawn)
   withdrawn(event: EventEnvelope<ItemWithdrawnData>, tx: Transaction) {
-    const { itemId, reason, withdrawnBy } = event.data;
-    return this.movements.apply(tx, event, [{ itemId, rule: MOVEMENTS.withdrawn, actor: withdrawnBy, reason: `withdrawn: ${reason}` }]);
+    const { itemId, withdrawalId, reason, withdrawnBy } = event.data;
+    return this.movements.apply(tx, event, [{ itemId, factId: withdrawalId, rule: MOVEMENTS.withdrawn, actor: withdrawnBy, reason: `withdrawn: ${reason}` }]);
   }
 
   @OnEvent(WeedingPullNotFound)
   notFound(event: EventEnvelope<WeedingPullNotFoundData>, tx: Transaction) {
-    const { itemId, reportedBy } = event.data;
-    return this.movements.apply(tx, event, [{ itemId, rule: MOVEMENTS.notFoundOnShelf, actor: reportedBy, reason: 'not found on the shelf when pulled for weeding' }]);
+    const { itemId, candidateId, reportedBy } = event.data;
+    return this.movements.apply(tx, event, [{ itemId, factId: candidateId, rule: MOVEMENTS.notFoundOnShelf, actor: reportedBy, reason: 'not found on the shelf when pulled for weeding' }]);
   }
 
   @OnEvent(ItemListed)
   listed(event: EventEnvelope<ItemListedData>, tx: Transaction) {
-    const { itemId, channel, price, currency, condition } = event.data;
+    const { itemId, listingId, channel, price, currency, condition } = event.data;
     return this.movements.apply(tx, event, [
-      { itemId, rule: MOVEMENTS.listed, actor: `disposal:${channel}`, reason: `listed on ${channel}: ${condition}, ${price} ${currency}` },
+      { itemId, factId: listingId, rule: MOVEMENTS.listed, actor: `disposal:${channel}`, reason: `listed on ${channel}: ${condition}, ${price} ${currency}` },
     ]);
   }
 
   @OnEvent(ListingWithdrawn)
   listingWithdrawn(event: EventEnvelope<ListingWithdrawnData>, tx: Transaction) {
-    const { itemId, channel } = event.data;
-    return this.movements.apply(tx, event, [{ itemId, rule: MOVEMENTS.listingWithdrawn, actor: `disposal:${channel}`, reason: `listing on ${channel} withdrawn` }]);
+    const { itemId, listingId, channel } = event.data;
+    return this.movements.apply(tx, event, [{ itemId, factId: listingId, rule: MOVEMENTS.listingWithdrawn, actor: `disposal:${channel}`, reason: `listing on ${channel} withdrawn` }]);
   }
 
   @OnEvent(ItemSold)
   sold(event: EventEnvelope<ItemSoldData>, tx: Transaction) {
-    const { itemId, channel, price, currency, orderRef } = event.data;
-    return this.movements.apply(tx, event, [{ itemId, rule: MOVEMENTS.sold, actor: channel, reason: `sold on ${channel} for ${price} ${currency} (order ${orderRef})` }]);
+    const { itemId, listingId, channel, price, currency, orderRef } = event.data;
+    return this.movements.apply(tx, event, [{ itemId, factId: listingId, rule: MOVEMENTS.sold, actor: channel, reason: `sold on ${channel} for ${price} ${currency} (order ${orderRef})` }]);
   }
 
   @OnEvent(ItemDisposed)
   disposed(event: EventEnvelope<ItemDisposedData>, tx: Transaction) {
-    const { itemId, method, disposedBy } = event.data;
-    return this.movements.apply(tx, event, [{ itemId, rule: MOVEMENTS.disposed, actor: disposedBy, reason: method === 'donate' ? 'donated' : 'recycled' }]);
+    const { itemId, listingId, method, disposedBy } = event.data;
+    // An item is disposed of once: the listing it was offered in, if any, names the fact.
+    return this.movements.apply(tx, event, [{ itemId, factId: listingId ?? 'unlisted', rule: MOVEMENTS.disposed, actor: disposedBy, reason: method === 'donate' ? 'donated' : 'recycled' }]);
   }
 }

@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEnvelope } from '@app/contracts';
 import { HandlerOutcome, Outcome, Transaction } from '@app/messaging';
+import { firstApplication } from '../items/applied-facts';
 import { ItemLifecycle } from '../items/item-lifecycle.service';
 import { ItemsService } from '../items/items.service';
 import { decideMovement, MovementRule } from './movement-rule';
 
 export interface Movement {
   itemId: string;
+  /** The reported fact's own identity (its pull request, repair, lot, withdrawal, listing): applied once. */
+  factId: string;
   rule: MovementRule;
   actor: string;
   reason: string;
@@ -32,6 +35,11 @@ export class MovementsService {
     for (const movement of ordered) {
       const item = await this.items.lockById(tx.manager, movement.itemId);
       if (!item) return Outcome.retry(`item ${movement.itemId} is not in the catalog yet`);
+      // The same fact under a new message id (a replay, a resend) must not move the item a second time.
+      if (!(await firstApplication(tx.manager, `${event.type}/${movement.factId}/${item.id}`, item.id, event.id))) {
+        this.logger.debug(`${event.type} ${event.id}: ${movement.factId} was applied to item ${item.label} already`);
+        continue;
+      }
       const decision = decideMovement(item.status, movement.rule);
       if (decision === 'already-there') {
         this.logger.debug(`${event.type} ${event.id}: item ${item.label} is already ${item.status}`);

@@ -31,6 +31,8 @@ export class Environment {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000) PREFETCH = 100;
   @Transform(toInt) @IsInt() @Min(1) @Max(1_000) CONSUMER_BATCH_SIZE = 50;
+  /** Batches handled side by side; must stay below the connection pool (10). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(8) CONSUMER_LANES = 4;
   /** Comma-separated delays of the retry queues, in milliseconds. */
   @Matches(/^\d+(,\d+)*$/, { message: 'RETRY_DELAYS_MS must be comma-separated milliseconds, e.g. 1000,5000,30000' })
   RETRY_DELAYS_MS = '1000,5000,30000';

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 
 /** `items[3].isbn: isbn: check digit should be 7` — the path a client can find in its own body. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -19,12 +19,42 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+/** JSON keys class-transformer drops without a word, so the whitelist never sees them. */
+const DROPPED_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/**
+ * What no DTO rule catches, anywhere in a body, query or path parameter: keys class-transformer would
+ * drop unseen (`items[0].__proto__: unknown field`), and the NUL character, which PostgreSQL cannot
+ * store in text (it would fail the statement: a 500 for the client's mistake).
+ */
+export function uncheckableInput(value: unknown, parent = ''): string[] {
+  if (typeof value === 'string') return value.includes('\u0000') ? [`${parent || 'value'}: must not contain the NUL character (\\u0000)`] : [];
+  if (Array.isArray(value)) return value.flatMap((element, i) => uncheckableInput(element, `${parent}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.keys(value).flatMap((key) => {
+    const path = parent ? `${parent}.${key}` : key;
+    if (DROPPED_KEYS.includes(key)) return [`${path}: unknown field`];
+    return uncheckableInput((value as Record<string, unknown>)[key], path);
+  });
+}
+
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      // A path or query parameter taken alone (`@Param('barcode')`) is named by its own name.
+      const problems = uncheckableInput(value, typeof value === 'string' ? (metadata.data ?? metadata.type) : '');
+      if (problems.length) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: problems.slice(0, 50) });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * Bodies are validated against their DTO classes; unknown fields are refused, not silently dropped,
  * and every problem is named by its path.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
