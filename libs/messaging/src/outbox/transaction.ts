@@ -62,22 +62,28 @@ export class Transaction {
     return this.outgoing.length;
   }
 
-  /** Writes the queued events as outbox rows, in chunks that stay under PostgreSQL's parameter limit. */
+  /** Writes the queued events as outbox rows (in this transaction). */
   async flush(): Promise<void> {
-    const chunkSize = 5_000;
-    for (let start = 0; start < this.outgoing.length; start += chunkSize) {
-      const chunk = this.outgoing.slice(start, start + chunkSize);
-      const params: string[] = [];
-      const rows = chunk.map((event, i) => {
-        params.push(event.id, event.exchange, event.routingKey, event.type, event.payload);
-        const p = i * 5;
-        return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
-      });
-      await this.manager.query(
-        `INSERT INTO "${this.options.schema}".outbox_message (id, exchange, routing_key, type, payload) VALUES ${rows.join(', ')}`,
-        params,
-      );
-    }
-    this.outgoing.length = 0;
+    await writeOutbox(this.manager, this.options.schema, this.takeOutgoing());
+  }
+
+  /** Hands over the queued events, to be written together with other transactions' (a consumer batch). */
+  takeOutgoing(): OutgoingEvent[] {
+    return this.outgoing.splice(0, this.outgoing.length);
+  }
+}
+
+/** Inserts outbox rows in chunks that stay under PostgreSQL's parameter limit. */
+export async function writeOutbox(manager: EntityManager, schema: string, events: OutgoingEvent[]): Promise<void> {
+  const chunkSize = 5_000;
+  for (let start = 0; start < events.length; start += chunkSize) {
+    const chunk = events.slice(start, start + chunkSize);
+    const params: string[] = [];
+    const rows = chunk.map((event, i) => {
+      params.push(event.id, event.exchange, event.routingKey, event.type, event.payload);
+      const p = i * 5;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
+    });
+    await manager.query(`INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload) VALUES ${rows.join(', ')}`, params);
   }
 }
