@@ -78,3 +78,9 @@ export async function assertPartnerQueue(
   await channel.bindQueue(queue, options.partnersExchange, routingPattern);
   return queue;
 }
+
+/** RabbitMQ permissions (configure, write, read regexes) of a partner's user: read its own queue, nothing else. */
+export function partnerPermissions(queuePrefix: string, partnerId: string): { configure: string; write: string; read: string } {
+  const queue = partnerQueueName(queuePrefix, partnerId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { configure: '^$', write: '^$', read: `^${queue}$` };
+}
