@@ -89,7 +89,7 @@ export class SystemHarness {
     child.stderr!.on('data', keep);
     try {
       await eventually(async () => {
-        if (child.exitCode !== null) throw new Error(`${instance} exited with ${child.exitCode}:\n${service.log.join('')}`);
+        if (hasExited(child)) throw new Error(`${instance} exited with ${child.exitCode ?? child.signalCode}:\n${service.log.join('')}`);
         await request(this.url(instance)).get('/health/ready').expect(200);
       }, 60_000, 100);
     } catch (error) {
@@ -129,7 +129,7 @@ export class SystemHarness {
   /** SIGKILL: no drain, no goodbye — what a crash or an OOM kill looks like. */
   async kill(name: InstanceName): Promise<void> {
     const child = this.services.get(name)?.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || hasExited(child)) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
@@ -147,7 +147,7 @@ export class SystemHarness {
   async stop(): Promise<void> {
     await Promise.all(
       [...this.services.values()].map(async ({ child }) => {
-        if (!child || child.exitCode !== null) return;
+        if (!child || hasExited(child)) return;
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -157,6 +157,11 @@ export class SystemHarness {
     );
     await this.run.cleanup();
   }
+}
+
+/** A child killed by a signal keeps `exitCode` null: its `signalCode` says it is gone. */
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
 }
 
 async function freePort(): Promise<number> {
