@@ -2,6 +2,16 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 
+/** PostgreSQL failures that say nothing about the request: the database went away or asked for a retry. */
+const TRANSIENT_DATABASE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', '40001', '40P01']);
+
+export function isTransientDatabaseFailure(exception: unknown): boolean {
+  const error = exception as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
+  const code = error?.driverError?.code ?? error?.code;
+  if (code && TRANSIENT_DATABASE_CODES.has(code)) return true;
+  return /Connection terminated|ECONNREFUSED|ECONNRESET|Connection terminated unexpectedly|timeout exceeded when trying to connect/i.test(error?.message ?? '');
+}
+
 interface BodyParserError {
   type?: string;
   status?: number;
@@ -21,6 +31,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
     const [status, body] = this.describe(exception);
+    if (status === 503) response.setHeader('Retry-After', '1');
     response.status(status).json(body);
   }
 
@@ -43,6 +54,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     if (parserError?.type && parserError.status && parserError.status < 500) {
       return [parserError.status, { statusCode: parserError.status, error: 'Bad Request', message: `body: ${parserError.message}` }];
+    }
+    if (isTransientDatabaseFailure(exception)) {
+      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
+      return [503, {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the database connection was interrupted; check whether the change was made, then try again',
+      }];
     }
     if (exception instanceof QueryFailedError && (exception as QueryFailedError & { code?: string }).code === '22P02') {
       return [400, { statusCode: 400, error: 'Bad Request', message: 'malformed identifier in the request' }];

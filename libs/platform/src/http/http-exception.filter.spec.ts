@@ -1,0 +1,36 @@
+import { ArgumentsHost, ConflictException } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
+import { HttpExceptionFilter, isTransientDatabaseFailure } from './http-exception.filter';
+
+function answer(exception: unknown) {
+  const sent: { status?: number; body?: Record<string, unknown>; headers: Record<string, string> } = { headers: {} };
+  const response = {
+    headersSent: false,
+    setHeader: (name: string, value: string) => (sent.headers[name] = value),
+    status: (status: number) => ({ json: (body: Record<string, unknown>) => Object.assign(sent, { status, body }) }),
+  };
+  const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
+  new HttpExceptionFilter().catch(exception, host);
+  return sent;
+}
+
+describe('errors leaving a service', () => {
+  it('keeps an HTTP exception as it is', () => {
+    expect(answer(new ConflictException('item 3… is AVAILABLE'))).toMatchObject({ status: 409, body: { message: 'item 3… is AVAILABLE' } });
+  });
+
+  it('answers 503 with Retry-After when the database connection went away, not 500', () => {
+    const terminated = new QueryFailedError('COMMIT', [], Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+    const sent = answer(terminated);
+    expect(sent.status).toBe(503);
+    expect(sent.headers['Retry-After']).toBe('1');
+    expect(String(sent.body?.message)).toMatch(/try again/);
+    expect(answer(new Error('Connection terminated unexpectedly')).status).toBe(503);
+  });
+
+  it('treats deadlocks and serialization failures as transient, and other database errors as 500', () => {
+    expect(isTransientDatabaseFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(true);
+    expect(isTransientDatabaseFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(answer(new Error('something unexpected')).status).toBe(500);
+  });
+});
