@@ -13,3 +13,4 @@ export * from './event-consumer';
 export * from './dead-letter-queue';
 export * from './messaging.module';
 export * from './messaging-tables.migration';
+export * from './wakeable-poller';

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { MESSAGING_OPTIONS, MessagingOptions } from '@app/messaging';
+import { MESSAGING_OPTIONS, MessagingOptions, WakeablePoller } from '@app/messaging';
 import { webhookMetrics } from './partners.metrics';
 import { wakeChannel } from './partner-webhooks.schema';
 import { WebhookResult, sendWebhook } from './webhook-sender';
@@ -40,17 +40,15 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
   private listener?: WebhookWakeListener;
-  private running = false;
-  private wakeRequested = false;
-  private wakeUp?: () => void;
-  private loop?: Promise<void>;
-  private failures = 0;
+  private readonly poller: WakeablePoller;
 
   constructor(
     @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.poller = new WakeablePoller('webhook delivery', () => this.claimAndSend(), settings.WEBHOOK_POLL_MS, this.logger);
+  }
 
   onApplicationBootstrap(): void {
     this.start();
@@ -61,58 +59,31 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.poller.isRunning) return;
     const url = (this.dataSource.options as { url?: string }).url;
     if (url) {
       this.listener = new WebhookWakeListener(url, wakeChannel(this.options.schema), () => this.wake());
       this.listener.start();
     }
-    this.loop = this.run();
+    this.poller.start();
   }
 
   wake(): void {
-    this.wakeRequested = true;
-    this.wakeUp?.();
+    this.poller.wake();
   }
 
   /** Stops claiming, cuts the POSTs in flight short (their leases are released, not counted) and waits for them. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wakeUp?.();
+    if (!this.poller.isRunning) return;
+    const stopped = this.poller.stop();
     this.shutdown.abort(new Error('service shutting down'));
-    await this.loop;
+    await stopped;
     await Promise.allSettled(this.inFlight.values());
     await this.listener?.stop();
   }
 
   get busy(): number {
     return this.inFlight.size;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.wakeRequested = false;
-      try {
-        await this.claimAndSend();
-        this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        this.logger.warn(`webhook delivery pass failed (${this.failures}): ${(error as Error).message}`);
-      }
-      if (!this.running) break;
-      if (this.wakeRequested && this.failures === 0) continue;
-      const delay = this.failures ? Math.min(this.settings.WEBHOOK_POLL_MS * 2 ** this.failures, 30_000) : this.settings.WEBHOOK_POLL_MS;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
-    }
   }
 
   /** Claims as many partners' next deliveries as there are free slots and sends them without waiting. */

@@ -6,6 +6,7 @@ import { AmqpConnection } from '../amqp-connection';
 import { messagingMetrics } from '../messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { assertExchanges } from '../topology';
+import { WakeablePoller } from '../wakeable-poller';
 
 interface OutboxRow {
   id: string;
@@ -26,21 +27,18 @@ interface OutboxRow {
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private channel?: ChannelWrapper;
-  private running = false;
-  private wakeRequested = false;
-  private wakeUp?: () => void;
-  private loop?: Promise<void>;
-  private failures = 0;
+  private readonly poller: WakeablePoller;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly dataSource: DataSource,
     private readonly connection: AmqpConnection,
-  ) {}
+  ) {
+    this.poller = new WakeablePoller('outbox relay', () => this.drain(), options.outboxPollMs, this.logger);
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
+    if (this.poller.isRunning) return;
     this.channel = this.connection.createChannel({
       name: 'outbox-relay',
       confirm: true,
@@ -48,20 +46,17 @@ export class OutboxRelay {
       publishTimeout: 30_000,
       setup: (channel: ConfirmChannel) => assertExchanges(channel, this.options),
     });
-    this.loop = this.run();
+    this.poller.start();
   }
 
   /** Called after a commit that wrote outbox rows. */
   wake(): void {
-    this.wakeRequested = true;
-    this.wakeUp?.();
+    this.poller.wake();
   }
 
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
+    if (!this.poller.isRunning) return;
+    await this.poller.stop();
     await this.channel?.close();
   }
 
@@ -72,30 +67,6 @@ export class OutboxRelay {
       const published = await this.publishBatch();
       total += published;
       if (published < this.options.outboxBatchSize) return total;
-    }
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      this.wakeRequested = false;
-      try {
-        await this.drain();
-        this.failures = 0;
-      } catch (error) {
-        this.failures++;
-        this.logger.warn(`outbox relay pass failed (${this.failures}): ${(error as Error).message}`);
-      }
-      if (!this.running) break;
-      if (this.wakeRequested && this.failures === 0) continue;
-      const delay = this.failures ? Math.min(this.options.outboxPollMs * 2 ** this.failures, 30_000) : this.options.outboxPollMs;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delay);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wakeUp = undefined;
     }
   }
 
