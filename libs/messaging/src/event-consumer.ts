@@ -6,7 +6,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope, validateEvent } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
 import { runInContext } from './correlation-context';
-import { EVENT_HANDLER_METADATA, EventHandlerFn } from './event-handler.decorator';
+import { EVENT_BATCH_HANDLER_METADATA, EVENT_HANDLER_METADATA, EventBatchHandlerFn, EventHandlerFn } from './event-handler.decorator';
 import { HandlerOutcome } from './handler-outcome';
 import { messagingMetrics } from './messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions, QueueNames, queueNames } from './messaging.options';
@@ -75,6 +75,7 @@ interface ProcessResult {
 export class EventConsumer {
   private readonly logger = new Logger(EventConsumer.name);
   private readonly handlers = new Map<string, EventHandlerFn>();
+  private readonly batchHandlers = new Map<string, EventBatchHandlerFn>();
   private readonly names: QueueNames;
   private channel?: ChannelWrapper;
   /** Bumped whenever the channel is replaced: deliveries from an old channel are neither handled nor acked. */
@@ -105,7 +106,7 @@ export class EventConsumer {
     return [...this.handlers.keys()];
   }
 
-  /** Finds every `@OnEvent` method among the application's providers. */
+  /** Finds every `@OnEvent` (and `@OnEventBatch`) method among the application's providers. */
   discoverHandlers(): void {
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
@@ -113,10 +114,20 @@ export class EventConsumer {
       const prototype = Object.getPrototypeOf(instance);
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const type = this.reflector.get<string>(EVENT_HANDLER_METADATA, prototype[method]);
-        if (!type) continue;
-        if (this.handlers.has(type)) throw new Error(`two handlers for ${type} in ${this.options.service}`);
-        this.handlers.set(type, (instance[method] as EventHandlerFn).bind(instance));
+        if (type) {
+          if (this.handlers.has(type)) throw new Error(`two handlers for ${type} in ${this.options.service}`);
+          this.handlers.set(type, (instance[method] as EventHandlerFn).bind(instance));
+        }
+        const batchType = this.reflector.get<string>(EVENT_BATCH_HANDLER_METADATA, prototype[method]);
+        if (batchType) {
+          if (this.batchHandlers.has(batchType)) throw new Error(`two batch handlers for ${batchType} in ${this.options.service}`);
+          this.batchHandlers.set(batchType, (instance[method] as EventBatchHandlerFn).bind(instance));
+        }
       }
+    }
+    // A batch handler is only a fast path: the one-at-a-time handler decides whenever it declines.
+    for (const type of this.batchHandlers.keys()) {
+      if (!this.handlers.has(type)) throw new Error(`${this.options.service} has a batch handler for ${type} but no @OnEvent handler`);
     }
   }
 
@@ -251,34 +262,39 @@ export class EventConsumer {
   }
 
   /**
-   * One transaction for the batch, one savepoint per message: a message whose handler declines or
-   * fails is rolled back to its savepoint alone (its effects, its events and its processed record),
-   * the others commit together. If the transaction itself fails (a lost connection, a deadlock),
-   * nothing of it is durable and each message is tried again on its own.
+   * One transaction for the batch. Its messages are recorded as processed with one statement (the
+   * duplicates stop there), then handled in delivery order: runs of one type go to the type's batch
+   * handler, other messages to their handler, all under one savepoint. If every handler acks, that is
+   * the whole cost. If one declines or fails, the batch goes back to the savepoint and is handled
+   * again one message at a time, each under its own savepoint, so the one that declines is rolled back
+   * alone (with its processed record) and the others commit together. If the transaction itself fails
+   * (a lost connection, a deadlock), nothing of it is durable and each message is tried again on its own.
    */
   private async processBatch(ready: ReadyDelivery[]): Promise<ProcessResult[]> {
-    const results: ProcessResult[] = [];
-    const outgoing: OutgoingEvent[] = [];
+    let results: ProcessResult[] = [];
     try {
       await this.dataSource.transaction(async (manager) => {
-        for (const item of ready) {
-          // Reusing the name is fine: ROLLBACK TO goes back to the latest savepoint of that name, and
-          // leaving the earlier ones unreleased saves a round trip per message.
-          await manager.query('SAVEPOINT event_handler');
-          let result: ProcessResult;
-          try {
-            result = await runInContext({ correlationId: item.envelope.correlationId, causationId: item.envelope.id, actor: null }, () =>
-              this.processOne(manager, item.envelope, item.handler),
-            );
-          } catch (error) {
-            result = { outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, outgoing: [] };
-          }
-          if (result.outcome.kind === 'ack') outgoing.push(...result.outgoing);
-          else await manager.query('ROLLBACK TO SAVEPOINT event_handler');
-          results.push(result);
+        const fresh = await this.recordProcessed(manager, ready);
+        const todo = ready.filter((_, i) => fresh[i]);
+        // A message alone needs no fast path (a failing one would run twice for nothing).
+        let handled: ProcessResult[] | undefined;
+        if (todo.length > 1) {
+          await manager.query('SAVEPOINT event_batch');
+          handled = await this.handleTogether(manager, todo);
+          if (!handled) await manager.query('ROLLBACK TO SAVEPOINT event_batch');
         }
+        if (!handled) {
+          handled = await this.handleOneByOne(manager, todo);
+          const declined = todo.filter((_, i) => handled![i].outcome.kind !== 'ack').map((item) => item.envelope.id);
+          // Not processed after all: the retry (or the dead-letter replay) must find no record of it.
+          if (declined.length > 0) {
+            await manager.query(`DELETE FROM "${this.options.schema}".processed_message WHERE message_id = ANY($1::uuid[])`, [declined]);
+          }
+        }
+        let next = 0;
+        results = ready.map((_, i) => (fresh[i] ? handled![next++] : { outcome: { kind: 'ack' }, duplicate: true, outgoing: [] }));
         // The events of every message that stays, written once for the batch, before the commit.
-        await writeOutbox(manager, this.options.schema, outgoing);
+        await writeOutbox(manager, this.options.schema, results.flatMap((result) => result.outgoing));
       });
     } catch (error) {
       if (ready.length === 1) return [{ outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, outgoing: [] }];
@@ -287,20 +303,79 @@ export class EventConsumer {
       for (const item of ready) oneByOne.push(...(await this.processBatch([item])));
       return oneByOne;
     }
-    if (outgoing.length > 0) this.relay.wake();
+    if (results.some((result) => result.outgoing.length > 0)) this.relay.wake();
     return results;
   }
 
-  private async processOne(manager: EntityManager, envelope: EventEnvelope, handler: EventHandlerFn): Promise<ProcessResult> {
-    const inserted: unknown[] = await manager.query(
-      `INSERT INTO "${this.options.schema}".processed_message (message_id, type) VALUES ($1, $2)
-       ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
-      [envelope.id, envelope.type],
+  /**
+   * Records the batch's message ids in the inbox with one statement: true for each message seen for
+   * the first time (a message id twice in one batch counts once, the first time).
+   */
+  private async recordProcessed(manager: EntityManager, ready: ReadyDelivery[]): Promise<boolean[]> {
+    if (ready.length === 0) return [];
+    const rows: { message_id: string }[] = await manager.query(
+      `INSERT INTO "${this.options.schema}".processed_message (message_id, type)
+       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      [ready.map((item) => item.envelope.id), ready.map((item) => item.envelope.type)],
     );
-    if (inserted.length === 0) return { outcome: { kind: 'ack' }, duplicate: true, outgoing: [] };
-    const tx = new Transaction(manager, this.options);
-    const outcome = (await handler(envelope, tx)) ?? { kind: 'ack' };
-    return { outcome, duplicate: false, outgoing: outcome.kind === 'ack' ? tx.takeOutgoing() : [] };
+    // PostgreSQL answers uuids in lower case, whatever case the producer wrote them in.
+    const inserted = new Set(rows.map((row) => row.message_id));
+    return ready.map((item) => inserted.delete(item.envelope.id.toLowerCase()));
+  }
+
+  /** The fast path: every message handled without a savepoint of its own; undefined as soon as one does not ack. */
+  private async handleTogether(manager: EntityManager, todo: ReadyDelivery[]): Promise<ProcessResult[] | undefined> {
+    const results: ProcessResult[] = [];
+    for (let start = 0; start < todo.length; ) {
+      let end = start + 1;
+      const type = todo[start].envelope.type;
+      const batchHandler = this.batchHandlers.get(type);
+      if (batchHandler) while (end < todo.length && todo[end].envelope.type === type) end++;
+      const run = todo.slice(start, end);
+      const tx = new Transaction(manager, this.options);
+      try {
+        const outcome =
+          run.length > 1 && batchHandler
+            ? await runInContext({ correlationId: run[0].envelope.correlationId, causationId: run[0].envelope.id, actor: null }, () =>
+                batchHandler(run.map((item) => item.envelope), tx),
+              )
+            : await this.handleInContext(run[0], tx);
+        if (outcome && outcome.kind !== 'ack') return undefined;
+      } catch {
+        return undefined; // decided again, one at a time, where the error is reported with its message
+      }
+      // The run's events belong to its first message's result; the batch writes them all together.
+      results.push({ outcome: { kind: 'ack' }, duplicate: false, outgoing: tx.takeOutgoing() });
+      for (let i = 1; i < run.length; i++) results.push({ outcome: { kind: 'ack' }, duplicate: false, outgoing: [] });
+      start = end;
+    }
+    return results;
+  }
+
+  /** The careful path: each message under its own savepoint, rolled back alone if it declines or fails. */
+  private async handleOneByOne(manager: EntityManager, todo: ReadyDelivery[]): Promise<ProcessResult[]> {
+    const results: ProcessResult[] = [];
+    for (const item of todo) {
+      // Reusing the name is fine: ROLLBACK TO goes back to the latest savepoint of that name, and
+      // leaving the earlier ones unreleased saves a round trip per message.
+      await manager.query('SAVEPOINT event_handler');
+      const tx = new Transaction(manager, this.options);
+      let result: ProcessResult;
+      try {
+        const outcome = (await this.handleInContext(item, tx)) ?? { kind: 'ack' };
+        result = { outcome, duplicate: false, outgoing: outcome.kind === 'ack' ? tx.takeOutgoing() : [] };
+      } catch (error) {
+        result = { outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, outgoing: [] };
+      }
+      if (result.outcome.kind !== 'ack') await manager.query('ROLLBACK TO SAVEPOINT event_handler');
+      results.push(result);
+    }
+    return results;
+  }
+
+  private handleInContext(item: ReadyDelivery, tx: Transaction): Promise<HandlerOutcome | void> {
+    const { envelope, handler } = item;
+    return runInContext({ correlationId: envelope.correlationId, causationId: envelope.id, actor: null }, () => handler(envelope, tx));
   }
 
   private ack(message: ConsumeMessage, generation: number): void {

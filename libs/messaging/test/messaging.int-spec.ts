@@ -1,5 +1,5 @@
 import { Injectable, INestApplication, Module } from '@nestjs/common';
-import { IsIn, IsString } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent } from '@app/contracts';
 import {
-  DeadLetterQueue, EventConsumer, MessagingTables1764000000000, OnEvent, Outcome, schemaOf, Transaction, UnitOfWork,
+  DeadLetterQueue, EventConsumer, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, schemaOf, Transaction, UnitOfWork,
 } from '@app/messaging';
 import { createServiceApp, PlatformModule } from '@app/platform';
 import { closeAllBrokerConnections, eventually, TestRun } from '../../../test/support/test-run';
@@ -15,6 +15,8 @@ import { closeAllBrokerConnections, eventually, TestRun } from '../../../test/su
 class NoteData {
   @IsString() noteId!: string;
   @IsIn(['ok', 'fail', 'decline']) mode!: 'ok' | 'fail' | 'decline';
+  /** The consumer's lane key: events naming one item are handled in one lane, in order. */
+  @IsOptional() @IsString() itemId?: string;
 }
 const NoteRecorded = defineEvent({
   type: 'intake.test-note.recorded',
@@ -24,10 +26,24 @@ const NoteRecorded = defineEvent({
   description: 'test-only event',
 });
 
+class TallyData {
+  @IsString() tallyId!: string;
+  @IsIn(['ok', 'decline']) mode!: 'ok' | 'decline';
+  @IsOptional() @IsString() itemId?: string;
+}
+const TallyRecorded = defineEvent({
+  type: 'intake.test-tally.recorded',
+  schemaVersion: 1,
+  producer: 'intake',
+  dataClass: TallyData,
+  description: 'test-only event with a batch handler',
+});
+
 class NotesTable1764000000001 implements MigrationInterface {
   name = 'NotesTable1764000000001';
   async up(queryRunner: QueryRunner) {
     await queryRunner.query(`CREATE TABLE "${schemaOf(queryRunner)}".note (id text PRIMARY KEY, effects integer NOT NULL DEFAULT 0)`);
+    await queryRunner.query(`CREATE TABLE "${schemaOf(queryRunner)}".tally (id text PRIMARY KEY, effects integer NOT NULL, path text NOT NULL)`);
   }
   async down(queryRunner: QueryRunner) {
     await queryRunner.query(`DROP TABLE "${schemaOf(queryRunner)}".note`);
@@ -54,7 +70,38 @@ class NoteHandler {
   }
 }
 
-@Module({ providers: [NoteHandler] })
+/** A type with a set-based fast path beside its one-at-a-time handler; records which path applied each tally. */
+@Injectable()
+class TallyHandler {
+  runSizes: number[] = [];
+  declinedRuns = 0;
+
+  @OnEvent(TallyRecorded)
+  async onTally(event: { data: TallyData }, tx: Transaction) {
+    const { tallyId, mode } = event.data;
+    await tx.manager.query(
+      `INSERT INTO tally (id, effects, path) VALUES ($1, 1, 'one') ON CONFLICT (id) DO UPDATE SET effects = tally.effects + 1`,
+      [tallyId],
+    );
+    if (mode === 'decline') return Outcome.deadLetter(`tally ${tallyId} is not acceptable`);
+  }
+
+  @OnEventBatch(TallyRecorded)
+  async onTallies(events: { data: TallyData }[], tx: Transaction) {
+    this.runSizes.push(events.length);
+    // Written before deciding, so a decline that did not roll this back would show as a doubled effect.
+    await tx.manager.query(
+      `INSERT INTO tally (id, effects, path) SELECT unnest($1::text[]), 1, 'batch' ON CONFLICT (id) DO UPDATE SET effects = tally.effects + 1`,
+      [events.map((e) => e.data.tallyId)],
+    );
+    if (events.some((e) => e.data.mode === 'decline')) {
+      this.declinedRuns++;
+      return Outcome.retry('a tally in this run is refused: decide one at a time');
+    }
+  }
+}
+
+@Module({ providers: [NoteHandler, TallyHandler] })
 class NotesFeature {}
 
 describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL and RabbitMQ', () => {
@@ -190,6 +237,68 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
     await eventually(async () => expect((await dlq.list()).some((l) => l.reason === `note ${declined} is not acceptable`)).toBe(true));
   });
 
+  describe('batch handlers', () => {
+    const burst = async (bodies: ReturnType<typeof envelope>[]) => {
+      const channel = await run.channel();
+      for (const body of bodies) {
+        channel.publish(run.eventsExchange, body.type, Buffer.from(JSON.stringify(body)), { persistent: true, messageId: body.id });
+      }
+      await channel.waitForConfirms();
+      await channel.close();
+    };
+    const tallyEnvelope = (data: TallyData) => ({ ...envelope({ noteId: 'unused', mode: 'ok' }), type: TallyRecorded.type, data: data as unknown as NoteData });
+    const tallies = async (ids: string[]) =>
+      run.query<{ id: string; effects: number; path: string }>(`SELECT id, effects, path FROM "${schema}".tally WHERE id = ANY($1)`, [ids]);
+
+    it('hands consecutive events of one type to the batch handler together, each applied once', async () => {
+      const tallyHandler = app.get(TallyHandler);
+      tallyHandler.runSizes = [];
+      const ids = Array.from({ length: 200 }, () => randomUUID());
+      // The same message twice in the burst: the inbox lets it through once.
+      const bodies = ids.map((tallyId) => tallyEnvelope({ tallyId, mode: 'ok' }));
+      await burst([...bodies, bodies[7]]);
+      await eventually(async () => expect((await tallies(ids)).length).toBe(ids.length));
+      const rows = await tallies(ids);
+      expect(rows.every((row) => row.effects === 1)).toBe(true);
+      expect(rows.filter((row) => row.path === 'batch').length).toBeGreaterThan(ids.length / 2);
+      expect(Math.max(...tallyHandler.runSizes)).toBeGreaterThan(1);
+    });
+
+    it('rolls back a declining batch handler and lets the one-at-a-time handler decide each event', async () => {
+      const tallyHandler = app.get(TallyHandler);
+      const declinedBefore = tallyHandler.declinedRuns;
+      const dlq = new DeadLetterQueue(() => run.channel(), run.queues('intake').deadLetter);
+      const ids = Array.from({ length: 150 }, () => randomUUID());
+      const refused = ids[75];
+      await burst(ids.map((tallyId) => tallyEnvelope({ tallyId, mode: tallyId === refused ? 'decline' : 'ok' })));
+      await eventually(async () => expect((await dlq.list()).some((l) => l.reason === `tally ${refused} is not acceptable`)).toBe(true));
+      await eventually(async () => expect((await tallies(ids)).length).toBe(ids.length - 1));
+      const rows = await tallies(ids);
+      expect(rows.every((row) => row.effects === 1)).toBe(true);
+      expect(rows.find((row) => row.id === refused)).toBeUndefined();
+      // The batch holding the refused tally went through the batch handler first, then one at a time.
+      expect(tallyHandler.declinedRuns).toBeGreaterThan(declinedBefore);
+      expect(rows.some((row) => row.path === 'one')).toBe(true);
+    });
+
+    it('keeps delivery order across types: a run ends where another type comes between', async () => {
+      const tallyHandler = app.get(TallyHandler);
+      tallyHandler.runSizes = [];
+      const tallyIds = Array.from({ length: 60 }, () => randomUUID());
+      const noteIds = Array.from({ length: 3 }, () => randomUUID());
+      // All about one item, so all in one lane: notes at 20 and 40 split the tallies into runs, and a
+      // batch must never merge tallies across a note (that would apply them out of delivery order).
+      const itemId = randomUUID();
+      const bodies = tallyIds.map((tallyId) => tallyEnvelope({ tallyId, mode: 'ok', itemId }));
+      const note = (noteId: string) => envelope({ noteId, mode: 'ok', itemId });
+      const mixed = [...bodies.slice(0, 20), note(noteIds[0]), ...bodies.slice(20, 40), note(noteIds[1]), ...bodies.slice(40)];
+      await burst(mixed);
+      await eventually(async () => expect((await tallies(tallyIds)).length).toBe(tallyIds.length));
+      await eventually(async () => expect(await effects(noteIds[1])).toBe(1));
+      expect(Math.max(...tallyHandler.runSizes)).toBeLessThanOrEqual(20);
+    });
+  });
+
   it('retries a failing handler with backoff, dead-letters it with the error, and processes it when replayed', async () => {
     const dlq = new DeadLetterQueue(() => run.channel(), run.queues('intake').deadLetter);
     const noteId = randomUUID();
@@ -256,7 +365,7 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
 
   it('finishes in-flight messages on shutdown and leaves the rest for the next instance, each applied once', async () => {
     const consumer = app.get(EventConsumer);
-    expect(consumer.handledTypes).toEqual([NoteRecorded.type]);
+    expect(consumer.handledTypes).toEqual([NoteRecorded.type, TallyRecorded.type]);
     const ids = Array.from({ length: 300 }, () => randomUUID());
     const channel = await run.channel();
     for (const noteId of ids) {

@@ -16,6 +16,11 @@ export interface PublishOptions {
   branch?: string | null;
   /** Partner events go to `library.partners` under their own routing key (e.g. `bindery.<partnerId>.shipment.dispatched`). */
   partnerRoutingKey?: string;
+  /**
+   * The consumed event this one follows from, when it is not the one in the current context: a batch
+   * handler applies many events in one context and names each published event's cause itself.
+   */
+  causedBy?: Pick<EventEnvelope, 'id' | 'correlationId'>;
 }
 
 /**
@@ -39,8 +44,8 @@ export class Transaction {
       schemaVersion: definition.schemaVersion,
       occurredAt: new Date().toISOString(),
       producer: this.options.service,
-      correlationId: context?.correlationId ?? randomUUID(),
-      causationId: context?.causationId ?? null,
+      correlationId: options.causedBy?.correlationId ?? context?.correlationId ?? randomUUID(),
+      causationId: options.causedBy?.id ?? context?.causationId ?? null,
       branch: options.branch ?? null,
       data,
     };
