@@ -51,6 +51,33 @@ export class ConsoleEnvironment {
   @Transform(toBoolean) @IsOptional() @IsBoolean({ message: 'CONSOLE_DEV_SIGN_IN must be true or false' })
   CONSOLE_DEV_SIGN_IN?: boolean;
 
+  /**
+   * Production sign-in at the library's identity provider (OpenID Connect, authorization code with
+   * PKCE). Set the issuer to turn it on; `/sign-in` then goes there. The endpoints are discovered at
+   * `<issuer>/.well-known/openid-configuration` when the first person signs in, not at boot, so a
+   * briefly unreachable provider does not stop the console.
+   */
+  @IsOptional() @IsUrl(SERVICE_URL, { message: 'OIDC_ISSUER_URL must be an http(s) URL such as https://login.library.example/realms/staff' })
+  OIDC_ISSUER_URL?: string;
+  @ValidateIf((e: ConsoleEnvironment) => !!e.OIDC_ISSUER_URL)
+  @IsString({ message: 'OIDC_CLIENT_ID is needed with OIDC_ISSUER_URL: the client id the identity provider gave the console' })
+  @MinLength(1, { message: 'OIDC_CLIENT_ID is needed with OIDC_ISSUER_URL: the client id the identity provider gave the console' })
+  OIDC_CLIENT_ID?: string;
+  /** Empty for a public client (PKCE alone); set for a confidential one (sent as HTTP Basic, or in the body when the provider only takes that). */
+  @IsOptional() @IsString() OIDC_CLIENT_SECRET?: string;
+  /** The console's own `/auth/callback` as people's browsers reach it, registered at the provider. */
+  @ValidateIf((e: ConsoleEnvironment) => !!e.OIDC_ISSUER_URL)
+  @IsUrl(SERVICE_URL, { message: 'OIDC_REDIRECT_URL must be the http(s) URL of the console\'s /auth/callback, e.g. https://console.library.example/auth/callback' })
+  OIDC_REDIRECT_URL?: string;
+  /** Space-separated; must include `openid`. Add what makes the provider put roles and branches in the access token. */
+  @Matches(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'OIDC_SCOPES must be scope names separated by single spaces, e.g. openid profile' })
+  OIDC_SCOPES = 'openid profile';
+  /** Seals the short-lived sign-in cookie (state, nonce, PKCE verifier); the same on every console replica. */
+  @ValidateIf((e: ConsoleEnvironment) => !!e.OIDC_ISSUER_URL)
+  @IsString({ message: 'OIDC_STATE_SECRET is needed with OIDC_ISSUER_URL: at least 32 random characters, the same on every console replica' })
+  @MinLength(32, { message: 'OIDC_STATE_SECRET must be at least 32 characters (e.g. openssl rand -base64 48)' })
+  OIDC_STATE_SECRET?: string;
+
   /** Session cookies are Secure (HTTPS only) unless turned off for a plain-HTTP local run. */
   @Transform(toBoolean) @IsOptional() @IsBoolean({ message: 'CONSOLE_SECURE_COOKIES must be true or false' }) CONSOLE_SECURE_COOKIES?: boolean;
 
@@ -60,7 +87,12 @@ export class ConsoleEnvironment {
   @Matches(/^\d+(kb|mb)$/i, { message: 'BODY_LIMIT must look like 20mb' }) BODY_LIMIT = '20mb';
 
   get devSignIn(): boolean {
-    return this.CONSOLE_DEV_SIGN_IN ?? this.NODE_ENV !== 'production';
+    return this.CONSOLE_DEV_SIGN_IN ?? (this.NODE_ENV !== 'production' && !this.oidcSignIn);
+  }
+
+  /** People sign in at the identity provider (OpenID Connect) rather than bringing a bearer token. */
+  get oidcSignIn(): boolean {
+    return !!this.OIDC_ISSUER_URL;
   }
 
   get secureCookies(): boolean {
@@ -79,11 +111,34 @@ export function loadConsoleEnvironment(env: NodeJS.ProcessEnv = process.env, def
   if (config.NODE_ENV === 'production' && config.CONSOLE_DEV_SIGN_IN === true) {
     problems.push('CONSOLE_DEV_SIGN_IN must not be true in production: people sign in at the library identity provider');
   }
+  problems.push(...oidcProblems(config));
   if (config.devSignIn && config.AUTH_MODE !== 'hs256') {
     problems.push('CONSOLE_DEV_SIGN_IN needs AUTH_MODE=hs256: development tokens are signed with JWT_SECRET');
   }
   if (problems.length) throw new ConfigurationError(problems);
   return config;
+}
+
+/** How the OpenID Connect variables fit together and with the rest; each problem says what to set. */
+function oidcProblems(config: ConsoleEnvironment): string[] {
+  const problems: string[] = [];
+  if (!config.OIDC_ISSUER_URL) {
+    const stray = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_REDIRECT_URL', 'OIDC_STATE_SECRET'] as const).filter((name) => config[name]);
+    if (stray.length) problems.push(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but OIDC_ISSUER_URL is not: set the issuer to turn on sign-in at the identity provider`);
+    return problems;
+  }
+  if (config.CONSOLE_DEV_SIGN_IN === true) problems.push('CONSOLE_DEV_SIGN_IN and OIDC_ISSUER_URL exclude each other: /sign-in goes either to the identity provider or to the development screen');
+  if (config.AUTH_MODE !== 'jwks') problems.push("OIDC_ISSUER_URL needs AUTH_MODE=jwks and JWKS_URL: the identity provider's tokens are verified with its published keys, as the services verify them");
+  if (!config.OIDC_SCOPES.split(' ').includes('openid')) problems.push('OIDC_SCOPES must include openid');
+  if (config.OIDC_REDIRECT_URL && !/^[^?#]*\/auth\/callback$/.test(config.OIDC_REDIRECT_URL)) {
+    problems.push("OIDC_REDIRECT_URL must end in /auth/callback (the console's callback), e.g. https://console.library.example/auth/callback");
+  }
+  if (config.NODE_ENV === 'production') {
+    for (const name of ['OIDC_ISSUER_URL', 'OIDC_REDIRECT_URL'] as const) {
+      if (config[name] && !config[name]!.startsWith('https://')) problems.push(`${name} must be an https URL in production`);
+    }
+  }
+  return problems;
 }
 
 /** A console `main`: a bad variable stops the process with every problem named. */

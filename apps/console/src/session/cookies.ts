@@ -1,6 +1,13 @@
 /** The session cookie holds the person's bearer token; it is HttpOnly, so page scripts never see it. */
 export const SESSION_COOKIE = 'console_session';
 
+/**
+ * The sign-in in flight at the identity provider (sealed state, nonce and PKCE verifier). Sent only to
+ * the callback, and SameSite=Lax because the provider's redirect back is a cross-site navigation.
+ */
+export const SIGN_IN_STATE_COOKIE = 'console_sign_in';
+export const CALLBACK_PATH = '/auth/callback';
+
 /** Reads one cookie from a `Cookie` header (no parser dependency for one value). */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;

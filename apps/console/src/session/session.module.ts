@@ -1,5 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ServiceClient } from '../upstream/service-client';
+import { OidcCallbackController } from './oidc-callback.controller';
+import { OidcClient } from './oidc/oidc-client';
 import { SessionService } from './session.service';
 import { SignedInGuard } from './signed-in.guard';
 import { SignInController } from './sign-in.controller';
@@ -7,8 +9,8 @@ import { SignInController } from './sign-in.controller';
 /** Who is signed in, and the client that calls the services on their behalf. */
 @Global()
 @Module({
-  controllers: [SignInController],
-  providers: [SessionService, SignedInGuard, ServiceClient],
+  controllers: [SignInController, OidcCallbackController],
+  providers: [SessionService, SignedInGuard, ServiceClient, OidcClient],
   exports: [SessionService, SignedInGuard, ServiceClient],
 })
 export class SessionModule {}

@@ -7,7 +7,15 @@ import { ConsoleSession } from './console-session';
 import { readCookie, SESSION_COOKIE } from './cookies';
 
 /** Raised when nobody (or an expired token) is signed in; pages answer it with the sign-in screen. */
-export class SignInRequired extends UnauthorizedException {}
+export class SignInRequired extends UnauthorizedException {
+  constructor(
+    message: string,
+    /** Why the token was refused, when there was one (expired, wrong audience, …). */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Works out who is signed in: a bearer header passed by a script or tool wins, otherwise the session
@@ -40,11 +48,16 @@ export class SessionService {
   async sessionOf(request: Request): Promise<ConsoleSession> {
     const token = this.tokenOf(request);
     if (!token) throw new SignInRequired('you are not signed in');
+    return this.sessionFor(token);
+  }
+
+  /** The session a token makes: the same checks for a request's token and a freshly issued one. */
+  async sessionFor(token: string): Promise<ConsoleSession> {
     let user;
     try {
       user = await this.verifier.verify(token);
     } catch (error) {
-      if (error instanceof UnauthorizedException) throw new SignInRequired(`your sign-in is no longer valid (${error.message})`);
+      if (error instanceof UnauthorizedException) throw new SignInRequired(`your sign-in is no longer valid (${error.message})`, error.message);
       throw error;
     }
     if (!user.isStaff) throw new ForbiddenException('the console is for library staff; partners use their own API');

@@ -1,4 +1,4 @@
-import { Body, Controller, ForbiddenException, Get, Header, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { mintDevelopmentToken, Role, STAFF_ROLES } from '@app/auth';
@@ -6,7 +6,10 @@ import { BranchRegistry } from '@app/platform/config/branches';
 import { ConsoleEnvironment } from '../config/console-environment';
 import { html } from '../pages/html';
 import { Layout } from '../pages/layout';
-import { safeNext, SESSION_COOKIE } from './cookies';
+import { CALLBACK_PATH, safeNext, SESSION_COOKIE, SIGN_IN_STATE_COOKIE } from './cookies';
+import { OidcClient } from './oidc/oidc-client';
+import { SIGN_IN_STATE_TTL_SECONDS } from './oidc/sign-in-state';
+import { signInProblemPage } from './sign-in-problem.page';
 
 const SESSION_HOURS = 8;
 const ROLE_LABELS: Record<string, string> = {
@@ -18,9 +21,10 @@ const ROLE_LABELS: Record<string, string> = {
 };
 
 /**
- * Sign-in. In production people sign in at the library's identity provider (OpenID Connect; see the
- * console section of the README). In development a screen picks a role and branch and the console mints
- * a development token — refused outright when development sign-in is off.
+ * Sign-in. In production people sign in at the library's identity provider (OpenID Connect: `/sign-in`
+ * sends them there and `/auth/callback` brings them back; see the console section of the README). In
+ * development a screen picks a role and branch and the console mints a development token — refused
+ * outright when development sign-in is off.
  */
 @ApiExcludeController()
 @Controller()
@@ -29,6 +33,7 @@ export class SignInController {
     private readonly env: ConsoleEnvironment,
     private readonly registry: BranchRegistry,
     private readonly layout: Layout,
+    private readonly oidc: OidcClient,
   ) {}
 
   @Get()
@@ -37,8 +42,14 @@ export class SignInController {
   }
 
   @Get('sign-in')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  page(@Query('next') next?: string, @Query('reason') reason?: string, @Query('error') error?: string): string {
+  async page(
+    @Res({ passthrough: true }) response: Response,
+    @Query('next') next?: string,
+    @Query('reason') reason?: string,
+    @Query('error') error?: string,
+  ): Promise<string | void> {
+    response.type('html');
+    if (this.oidc.enabled) return this.toIdentityProvider(response, safeNext(next));
     const why = reason ? html`<div class="message warning" role="alert"><p>${reason}</p><p>Sign in again to go on.</p></div>` : '';
     const problem = error ? html`<div class="message error" role="alert"><p>${error}</p></div>` : '';
     if (!this.env.devSignIn) {
@@ -105,6 +116,33 @@ export class SignInController {
   @Post('sign-out')
   signOut(@Res() response: Response): void {
     response.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.env.secureCookies });
-    response.redirect(303, '/sign-in');
+    // With the identity provider, /sign-in would sign the person straight back in (their provider
+    // session is still open): a page confirms the sign-out instead.
+    response.redirect(303, this.oidc.enabled ? '/signed-out' : '/sign-in');
+  }
+
+  /**
+   * Starts the OpenID Connect sign-in: the sealed state goes into a short-lived cookie only the
+   * callback receives, the browser goes to the provider's authorization endpoint.
+   */
+  private async toIdentityProvider(response: Response, next: string): Promise<string | void> {
+    let start;
+    try {
+      start = await this.oidc.begin(next);
+    } catch (error) {
+      const page = signInProblemPage(error, this.layout);
+      if (!page) throw error;
+      response.status(page.status);
+      return page.html;
+    }
+    response.cookie(SIGN_IN_STATE_COOKIE, start.cookie, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.env.secureCookies,
+      path: CALLBACK_PATH,
+      maxAge: SIGN_IN_STATE_TTL_SECONDS * 1000,
+    });
+    response.setHeader('Cache-Control', 'no-store');
+    response.redirect(302, start.url);
   }
 }
