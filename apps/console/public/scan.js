@@ -146,9 +146,9 @@ function actionForm(action) {
     if (field.type === 'select') {
       control = el('select', { id, name: field.name, required: !!field.required });
       if (!field.required) control.append(el('option', { value: '' }, '—'));
-      for (const [value, label] of field.options) control.append(el('option', { value }, label));
+      for (const [value, label] of field.options) control.append(el('option', { value, selected: value === field.value }, label));
     } else {
-      control = el('input', { id, name: field.name, type: field.type === 'number' ? 'number' : 'text', inputmode: field.type === 'number' ? 'numeric' : undefined, required: !!field.required, min: field.type === 'number' ? '0' : undefined });
+      control = el('input', { id, name: field.name, type: field.type === 'number' ? 'number' : 'text', inputmode: field.type === 'number' ? 'numeric' : undefined, required: !!field.required, min: field.type === 'number' ? '0' : undefined, value: field.value });
     }
     if (field.help) {
       control.setAttribute('aria-describedby', `${id}-help`);

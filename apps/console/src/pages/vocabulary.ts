@@ -60,3 +60,28 @@ export const SCHEME_OPTIONS = [
   ['ddc', 'Dewey'],
   ['local', 'Local'],
 ] as const;
+
+/** Conservation's binding styles (Z39.78 products); it refuses any other. */
+export const BINDING_STYLE_OPTIONS = [
+  ['buckram', 'Buckram'],
+  ['c-cloth', 'C-cloth'],
+  ['imitation-leather', 'Imitation leather'],
+  ['leather', 'Leather'],
+  ['pamphlet', 'Pamphlet'],
+  ['economy', 'Economy'],
+] as const;
+
+export const LEAF_ATTACHMENT_OPTIONS = [
+  ['recase', 'Recase'],
+  ['sew-through-fold', 'Sew through the fold'],
+  ['double-fan-adhesive', 'Double-fan adhesive'],
+  ['oversew', 'Oversew'],
+] as const;
+
+/** Disposal's condition grades for a sale; a poor copy is not listed (it is donated or recycled). */
+export const SALE_CONDITION_OPTIONS = [
+  ['like-new', 'Like new'],
+  ['very-good', 'Very good'],
+  ['good', 'Good'],
+  ['acceptable', 'Acceptable'],
+] as const;

@@ -1,5 +1,7 @@
 import { ItemStatus } from '@app/contracts';
-import { DAMAGE_OPTIONS, OUTCOME_OPTIONS, SCHEME_OPTIONS, stepLabel, TREATMENT_OPTIONS } from '../pages/vocabulary';
+import {
+  BINDING_STYLE_OPTIONS, DAMAGE_OPTIONS, LEAF_ATTACHMENT_OPTIONS, OUTCOME_OPTIONS, SALE_CONDITION_OPTIONS, SCHEME_OPTIONS, stepLabel, TREATMENT_OPTIONS,
+} from '../pages/vocabulary';
 
 export interface FieldSpec {
   name: string;
@@ -8,6 +10,8 @@ export interface FieldSpec {
   options?: ReadonlyArray<readonly [string, string]>;
   required?: boolean;
   help?: string;
+  /** Filled in already; the person changes it if need be. */
+  value?: string;
 }
 
 /**
@@ -38,6 +42,13 @@ export interface ItemFacts {
   approvedWeeding?: { id: string };
   openRepair?: { id: string };
   binderyLot?: { id: string; lotNumber: string };
+  /** For an item waiting for the bindery: the lot it is a line of while that lot is being prepared. */
+  preparingLot?: { id: string; lotNumber: string; lineNo: number; lineCount: number };
+  /** For an item waiting for the bindery and in no lot yet: the branch's open lots, and the vendors a new lot could go to. */
+  binderyChoices?: { openLots: Array<{ id: string; lotNumber: string; vendorName: string; lineCount: number }>; vendors: Array<{ id: string; name: string }> };
+  /** For the spine lettering of a binding slip. */
+  title?: string;
+  callNumber?: string;
 }
 
 export interface Abilities {
@@ -172,9 +183,87 @@ export function nextActions(item: ItemFacts, can: Abilities): { actions: ScanAct
     }
   }
 
-  if (item.status === ItemStatus.AWAITING_BINDERY) notes.push('Goes into the next bindery lot (Queues → Bindery lots).');
+  if (item.status === ItemStatus.AWAITING_BINDERY) binderyPreparation(item, can, actions, notes);
+
+  if (item.status === ItemStatus.WITHDRAWN && can.technician) {
+    notes.push('Withdrawn from the collection: list it for sale if its condition is acceptable or better.');
+    actions.push({
+      id: 'list-for-sale',
+      label: 'List for sale',
+      method: 'POST',
+      path: '/api/disposal/listings',
+      body: { barcode: item.ref },
+      fields: [
+        { name: 'condition', label: 'Condition', type: 'select', options: SALE_CONDITION_OPTIONS, required: true, help: 'A poor copy is not listed: donate or recycle it.' },
+        { name: 'price', label: 'Price', type: 'text', help: "Leave empty for the branch's price for the condition, or give one such as 4.50." },
+      ],
+      primary: true,
+      done: 'listed for sale',
+    });
+  }
+  if (item.status === ItemStatus.LISTED_FOR_SALE) notes.push('On sale (Queues → Listings).');
   if (item.status === ItemStatus.MISSING) notes.push('Marked missing. If it turns up, ask a librarian to bring it back through reshelving.');
   if (actions.length === 0 && notes.length === 0) notes.push('Nothing to do with this item at the scan station.');
   if (actions.length > 0 && !actions.some((a) => a.primary)) actions[0].primary = true;
   return { actions, notes };
+}
+
+/**
+ * An item pulled for binding: into a lot being prepared (an open one of its branch, or a new one
+ * with a vendor), with its binding slip; once it is a line of a lot, that lot can be dispatched.
+ * Adding goes through the console (`/console-api/items/…/bindery`), which opens the new lot first
+ * when asked and shapes the slip as conservation expects it.
+ */
+function binderyPreparation(item: ItemFacts, can: Abilities, actions: ScanAction[], notes: string[]): void {
+  const lot = item.preparingLot;
+  if (lot) {
+    const items = `${lot.lineCount} item${lot.lineCount === 1 ? '' : 's'}`;
+    notes.push(`Line ${lot.lineNo} of bindery lot ${lot.lotNumber} (${items}), being prepared. Binding slips: Queues → Bindery lots.`);
+    if (can.technician) {
+      actions.push({
+        id: 'bindery-dispatch',
+        label: `Dispatch lot ${lot.lotNumber} (${items})`,
+        method: 'POST',
+        path: `/api/conservation/bindery/shipments/${encodeURIComponent(lot.id)}/dispatch`,
+        primary: true,
+        done: `lot ${lot.lotNumber} dispatched to the bindery`,
+      });
+    }
+    return;
+  }
+  const choices = item.binderyChoices;
+  if (!can.technician) {
+    notes.push('Waiting to go into a bindery lot (Queues → Bindery lots).');
+    return;
+  }
+  const options: Array<readonly [string, string]> = [
+    ...(choices?.openLots ?? []).map((open) => [`lot:${open.id}`, `Lot ${open.lotNumber} — ${open.vendorName}, ${open.lineCount} item${open.lineCount === 1 ? '' : 's'}`] as const),
+    ...(choices?.vendors ?? []).map((vendor) => [`vendor:${vendor.id}`, `New lot with ${vendor.name}`] as const),
+  ];
+  if (options.length === 0) {
+    notes.push(
+      choices
+        ? 'No bindery lot is being prepared for this branch and no bindery vendor is known to you: ask an administrator to register the vendor, or to open the first lot with it.'
+        : 'Waiting to go into a bindery lot; the lots could not be looked up (see below).',
+    );
+    return;
+  }
+  const lettering = [item.title?.toUpperCase().slice(0, 60), item.callNumber].filter(Boolean).join(' / ');
+  actions.push({
+    id: 'bindery-add',
+    label: 'Add to a bindery lot',
+    method: 'POST',
+    path: `/console-api/items/${encodeURIComponent(item.ref)}/bindery`,
+    fields: [
+      { name: 'lot', label: 'Lot', type: 'select', options, required: true },
+      { name: 'bindingStyle', label: 'Binding style', type: 'select', options: BINDING_STYLE_OPTIONS, required: true },
+      { name: 'leafAttachment', label: 'Leaf attachment', type: 'select', options: LEAF_ATTACHMENT_OPTIONS, required: true },
+      { name: 'clothColor', label: 'Cloth colour', type: 'text', required: true, help: 'For example dark blue' },
+      { name: 'foilColor', label: 'Foil colour', type: 'text', required: true, help: 'For example gold' },
+      { name: 'spineLettering', label: 'Spine lettering', type: 'text', required: true, help: 'Lines from the top of the spine down, separated by /', ...(lettering ? { value: lettering } : {}) },
+      { name: 'instructions', label: 'Instructions to the bindery', type: 'text' },
+    ],
+    primary: true,
+    done: 'added to the bindery lot',
+  });
 }

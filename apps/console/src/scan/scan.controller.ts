@@ -3,6 +3,7 @@ import { ApiCookieAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import { Layout } from '../pages/layout';
 import { ConsoleSession } from '../session/console-session';
 import { Session, SignedInGuard } from '../session/signed-in.guard';
+import { BinderyAddition } from './bindery-addition.dto';
 import { PullItemDto } from './pull-item.dto';
 import { scanPage } from './scan.page';
 import { ScanService, ScanView } from './scan.service';
@@ -35,5 +36,12 @@ export class ScanController {
   @ApiOperation({ summary: 'Pull an item that is in hand: a pull request in conservation, then marked pulled' })
   pull(@Param('barcode') barcode: string, @Body() body: PullItemDto, @Session() session: ConsoleSession): Promise<unknown> {
     return this.scan.pull(barcode, body, session);
+  }
+
+  @Post('console-api/items/:barcode/bindery')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Put an item waiting for the bindery into a lot with its binding slip: an open lot, or a new lot with a vendor' })
+  bindery(@Param('barcode') barcode: string, @Body() body: BinderyAddition, @Session() session: ConsoleSession): Promise<unknown> {
+    return this.scan.addToBinderyLot(barcode, body, session);
   }
 }

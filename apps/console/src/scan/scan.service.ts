@@ -4,6 +4,7 @@ import { BranchRegistry } from '@app/platform/config/branches';
 import { statusLabel, stepLabel } from '../pages/vocabulary';
 import { ConsoleSession } from '../session/console-session';
 import { ServiceClient, ServiceError } from '../upstream/service-client';
+import { BinderyAddition } from './bindery-addition.dto';
 import { ItemFacts, nextActions, ScanAction } from './next-actions';
 
 /** Cataloging's item (the status of record). */
@@ -32,6 +33,13 @@ interface IntakeItem {
   collection: string | null;
   requiredSteps: string[];
   pendingSteps: string[];
+}
+
+/** A bindery lot as conservation lists it. */
+interface LotSummary {
+  id: string;
+  lotNumber: string;
+  vendor: { id: string; name: string };
 }
 
 interface HistoryEntry {
@@ -101,8 +109,10 @@ export class ScanService {
       physical: isPhysical(materialType),
       hasCallNumber: callNumber !== null,
       pendingSteps: intake?.pendingSteps ?? [],
+      title: catalog?.record.title ?? intake!.title,
+      callNumber: callNumber?.value,
     };
-    await this.openWork(facts, branch, barcode, token, warnings);
+    await this.openWork(facts, branch, barcode, token, warnings, session.user.hasRole('admin'));
     const { actions, notes } = nextActions(facts, { technician: session.user.hasRole('technician'), cataloger: session.user.hasRole('cataloger') });
     if (!catalog) notes.unshift('Just received: the catalog records it in a moment.');
     return {
@@ -129,7 +139,7 @@ export class ScanService {
   }
 
   /** Pull requests, weeding approvals, repairs and bindery lots that concern the item. */
-  private async openWork(facts: ItemFacts, branch: string, barcode: string | null, token: string, warnings: string[]): Promise<void> {
+  private async openWork(facts: ItemFacts, branch: string, barcode: string | null, token: string, warnings: string[], admin: boolean): Promise<void> {
     if (!barcode) return;
     const query = `branch=${encodeURIComponent(branch)}`;
     const attempt = async (what: string, lookup: () => Promise<void>) => {
@@ -173,6 +183,60 @@ export class ScanService {
         }
       });
     }
+    if (facts.status === ItemStatus.AWAITING_BINDERY) {
+      await attempt('bindery lots being prepared', async () => {
+        const open = await this.services.all<LotSummary>('conservation', `/bindery/shipments?${query}&status=open`, token);
+        const details = await Promise.all(open.map((lot) => this.services.get<{ lines: Array<{ lineNo: number; barcode: string }> }>('conservation', `/bindery/shipments/${lot.id}`, token)));
+        const index = details.findIndex((detail) => detail.lines.some((line) => line.barcode === barcode));
+        if (index >= 0) {
+          const line = details[index].lines.find((l) => l.barcode === barcode)!;
+          facts.preparingLot = { id: open[index].id, lotNumber: open[index].lotNumber, lineNo: line.lineNo, lineCount: details[index].lines.length };
+          return;
+        }
+        facts.binderyChoices = {
+          openLots: open.map((lot, i) => ({ id: lot.id, lotNumber: lot.lotNumber, vendorName: lot.vendor.name, lineCount: details[i].lines.length })),
+          vendors: await this.binderyVendors(query, token, admin),
+        };
+      });
+    }
+  }
+
+  /**
+   * Vendors a new lot can go to. Conservation lists its vendors to administrators only; anyone else
+   * learns them from the lots their branch has sent before.
+   */
+  private async binderyVendors(query: string, token: string, admin: boolean): Promise<Array<{ id: string; name: string }>> {
+    const vendors = admin
+      ? await this.services.all<{ id: string; name: string }>('conservation', '/vendors', token, 200)
+      : (await this.services.all<LotSummary>('conservation', `/bindery/shipments?${query}`, token, 500)).map((lot) => lot.vendor);
+    const byId = new Map(vendors.map((vendor) => [vendor.id, { id: vendor.id, name: vendor.name }]));
+    return [...byId.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * An item in hand into a bindery lot with its binding slip: into the open lot chosen, or into a
+   * new lot with the vendor chosen (opened first, for the item's own branch). Should adding then be
+   * refused, the new lot stays open and empty, and is offered at the next scan.
+   */
+  async addToBinderyLot(ref: string, body: BinderyAddition, session: ConsoleSession): Promise<unknown> {
+    const { token } = session;
+    const barcode = ref.trim();
+    const [kind, id] = body.lot.split(':');
+    let lotId = id;
+    if (kind === 'vendor') {
+      const item = await this.services.get<{ branch: string }>('cataloging', `/items/${encodeURIComponent(barcode)}`, token);
+      lotId = (await this.services.call<{ id: string }>('conservation', 'POST', '/bindery/shipments', token, { vendorId: id, branch: item.branch })).id;
+    }
+    const slip = {
+      barcode,
+      bindingStyle: body.bindingStyle,
+      leafAttachment: body.leafAttachment,
+      clothColor: body.clothColor.trim(),
+      foilColor: body.foilColor.trim(),
+      spineLettering: body.spineLettering.split('/').map((line) => line.trim()).filter(Boolean),
+      ...(body.instructions?.trim() ? { instructions: body.instructions.trim() } : {}),
+    };
+    return this.services.call('conservation', 'POST', `/bindery/shipments/${encodeURIComponent(lotId)}/items`, token, { items: [slip] });
   }
 
   /** A 404 means "this service does not know the item"; anything else is a real failure. */
