@@ -40,9 +40,10 @@ export class QueuesController {
     @Session() session: ConsoleSession,
     @Query('branch') branch?: string,
     @Query('done') done?: string,
+    @Query('barcode') barcode?: string,
   ): Promise<string> {
     if (!isQueueId(queue)) throw new NotFoundException(`there is no queue "${queue}": pick one on the Queues page`);
-    return this.render(queue, session, this.branchFor(session, branch), done ? notice(done) : undefined);
+    return this.render(queue, session, this.branchFor(session, branch), done ? notice(done) : undefined, undefined, barcodeFilter(barcode));
   }
 
   @Post('call-numbers/assign')
@@ -87,11 +88,11 @@ export class QueuesController {
     response.redirect(303, `/queues/weeding?branch=${encodeURIComponent(branch)}&done=${encodeURIComponent(done)}`);
   }
 
-  private async render(queue: QueueId, session: ConsoleSession, branch: string, message?: SafeHtml, problem?: AssignProblem): Promise<string> {
+  private async render(queue: QueueId, session: ConsoleSession, branch: string, message?: SafeHtml, problem?: AssignProblem, barcode?: string): Promise<string> {
     const definition = QUEUES.find((q) => q.id === queue)!;
     let content: SafeHtml;
     try {
-      content = await this.content(queue, session, branch, problem);
+      content = await this.content(queue, session, branch, problem, barcode);
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       content = errorPanel(error, `Could not load the ${definition.title.toLowerCase()}`);
@@ -107,7 +108,7 @@ export class QueuesController {
     return this.layout.render({ title: definition.title, active: 'queues', session, body, scripts: ['print.js'] });
   }
 
-  private async content(queue: QueueId, session: ConsoleSession, branch: string, problem?: AssignProblem): Promise<SafeHtml> {
+  private async content(queue: QueueId, session: ConsoleSession, branch: string, problem?: AssignProblem, barcode?: string): Promise<SafeHtml> {
     const can = session.user;
     switch (queue) {
       case 'call-numbers':
@@ -115,7 +116,7 @@ export class QueuesController {
       case 'shelving':
         return pages.shelvingList(await this.queues.shelving(branch, session));
       case 'pulls':
-        return pages.pullList(await this.queues.pulls(branch, session));
+        return pages.pullList(await this.queues.pulls(branch, session, barcode), branch, barcode);
       case 'repairs':
         return pages.openRepairs(await this.queues.repairs(branch, session));
       case 'bindery': {
@@ -141,4 +142,10 @@ export class QueuesController {
       <button type="submit" class="secondary">Show</button>
     </form>`;
   }
+}
+
+/** A scanned or typed barcode to narrow a list to; blank means the whole list. */
+function barcodeFilter(value: unknown): string | undefined {
+  const barcode = typeof value === 'string' ? value.trim().slice(0, 64) : '';
+  return barcode || undefined;
 }

@@ -66,9 +66,21 @@ export function shelvingList(rows: ShelvingRow[]): SafeHtml {
   return table('Ready to shelve', ['Location', 'Call number', 'Barcode', 'Title'], body, 'Nothing to shelve.');
 }
 
-export function pullList(rows: PullRow[]): SafeHtml {
+export function pullList(rows: PullRow[], branch: string, barcode?: string): SafeHtml {
   const body = rows.map((row, i) => html`<tr>${n(i)}<td>${row.location ?? ''}</td><td class="mono call">${row.callNumber ?? ''}</td><td class="mono">${row.barcode}</td><td>${row.title}</td><td><span class="tag tag-${row.kind}">${row.why}</span></td></tr>`);
-  return table('To pull', ['Location', 'Call number', 'Barcode', 'Title', 'Why'], body, 'Nothing to pull.');
+  // A plain GET form: the scanner types the barcode and Enter submits it; the branch stays.
+  const filter = html`<form method="get" action="/queues/pulls" class="barcode-filter no-print" role="search">
+      <input type="hidden" name="branch" value="${branch}">
+      <label for="pull-barcode">Barcode</label>
+      <div class="inline">
+        <input id="pull-barcode" name="barcode" value="${barcode ?? ''}" inputmode="numeric" autocomplete="off" spellcheck="false" aria-describedby="pull-barcode-help">
+        <button type="submit" class="secondary">Find on the pull list</button>
+        ${barcode ? html`<a class="button secondary" href="/queues/pulls?branch=${encodeURIComponent(branch)}">Show the whole list</a>` : ''}
+      </div>
+      <p id="pull-barcode-help" class="help">Scan an item to see whether, and why, it is to be pulled.</p>
+    </form>`;
+  const empty = barcode ? `Item ${barcode} is not on the pull list.` : 'Nothing to pull.';
+  return html`${filter}${barcode ? html`<p class="print-only">Barcode ${barcode}</p>` : ''}${table(barcode ? `To pull, barcode ${barcode}` : 'To pull', ['Location', 'Call number', 'Barcode', 'Title', 'Why'], body, empty)}`;
 }
 
 export function openRepairs(rows: RepairRow[]): SafeHtml {

@@ -93,9 +93,10 @@ export class QueuesService {
 
   /**
    * One walk through the stacks: repair and binding pulls (conservation) and approved weeding
-   * (disposal), merged in shelf order by the call numbers' own sort keys.
+   * (disposal), merged in shelf order by the call numbers' own sort keys. With a barcode, only the
+   * pulls of that item: neither service's pull list filters by barcode, so the console does.
    */
-  async pulls(branch: string, session: ConsoleSession): Promise<PullRow[]> {
+  async pulls(branch: string, session: ConsoleSession, barcode?: string): Promise<PullRow[]> {
     const [conservation, weeding] = await Promise.all([
       this.services.all<{ id: string; barcode: string; callNumber: { value: string; scheme: string } | null; location: string | null; title: string; reason: 'repair' | 'binding'; damage: string | null; note: string | null }>(
         'conservation',
@@ -130,7 +131,8 @@ export class QueuesService {
         why: `weeding — ${c.reasons.join(', ')}`,
       })),
     ];
-    return shelfOrder(rows);
+    const wanted = barcode?.toUpperCase();
+    return shelfOrder(wanted ? rows.filter((row) => row.barcode.toUpperCase() === wanted) : rows);
   }
 
   repairs(branch: string, session: ConsoleSession): Promise<RepairRow[]> {
