@@ -30,3 +30,17 @@ export function buildEvent<T extends object>(definition: EventDefinition<T>, dat
 export async function publishEvent(run: TestRun, event: EventEnvelope<object>): Promise<void> {
   await run.publishRaw(event.type, JSON.stringify(event), { messageId: event.id, contentType: 'application/json' });
 }
+
+/** Publishes envelopes in one burst (one channel, one wait for the confirms): they reach consumers together. */
+export async function publishBurst(run: TestRun, events: readonly EventEnvelope<object>[]): Promise<void> {
+  const channel = await run.channel();
+  for (const event of events) {
+    channel.publish(run.eventsExchange, event.type, Buffer.from(JSON.stringify(event)), {
+      persistent: true,
+      messageId: event.id,
+      contentType: 'application/json',
+    });
+  }
+  await channel.waitForConfirms();
+  await channel.close();
+}

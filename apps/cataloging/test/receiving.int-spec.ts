@@ -5,8 +5,9 @@ import { bearer, RunningService, startService } from '../../../test/support/serv
 import { eventually, TestRun } from '../../../test/support/test-run';
 import { CatalogingModule } from '../src/cataloging.module';
 import {
-  EventProbe, nextIsbn, processed, processedData, publish, received, receivedData, TEST_BRANCHES, wasProcessed,
+  EventProbe, nextBarcode, nextIsbn, processed, processedData, publish, received, receivedData, TEST_BRANCHES, wasProcessed,
 } from './cataloging-test-kit';
+import { publishBurst } from '../../../test/support/events';
 
 // Boots a service and waits on the broker: more than jest's default 5 s when the suite runs beside others.
 jest.setTimeout(30_000);
@@ -251,7 +252,89 @@ describe('cataloging receives items from intake', () => {
     expect((await history(book.barcode!)).map((h) => h.eventId)).not.toContain(duplicate.id);
     await eventually(() => expect(probe.of('cataloging.item.status-changed', book.itemId).map((e) => e.data.version)).toEqual([1, 2, 3]));
   });
+
+  it('applies a burst of arrivals and hand-overs in batches exactly as it would one at a time', async () => {
+    const schema = run.schemaFor('cataloging');
+    const batchedBefore = await batchedCount();
+    const dlq = new DeadLetterQueue(() => run.channel(), run.queues('cataloging').deadLetter);
+    // A serial already in the catalog by its ISSN alone; a copy in the burst brings its ISBN.
+    const serial = receivedData({ materialType: 'magazine', issn: '0317-8471', isbn: null, pendingSteps: [] });
+    await publish(run, received(serial));
+    await untilStatus(serial.barcode!, ItemStatus.AWAITING_CALL_NUMBER);
+    const serialIsbn = nextIsbn();
+
+    const isbns = Array.from({ length: 10 }, () => nextIsbn());
+    const lc = { callNumber: 'QA76.73 .J38 S55 2010', callNumberScheme: 'lc' as const, pendingSteps: ['stamp'] };
+    const copies = isbns.flatMap((isbn) => Array.from({ length: 4 }, () => receivedData({ ...lc, isbn })));
+    const plain = Array.from({ length: 60 }, () => receivedData(lc));
+    const serialCopy = receivedData({ materialType: 'magazine', issn: '0317-8471', isbn: serialIsbn, pendingSteps: [] });
+    const twice = plain[0];
+    const clash = nextBarcode();
+    const [clashFirst, clashSecond] = [receivedData({ ...lc, barcode: clash }), receivedData({ ...lc, barcode: clash })];
+    const arrivals = [...copies, ...plain, serialCopy, clashFirst, clashSecond];
+    const arrivalEvents = arrivals.map((data) => received(data));
+    await publishBurst(run, [...arrivalEvents, received(twice)]);
+
+    const admitted = arrivals.filter((data) => data !== clashSecond);
+    const ids = admitted.map((data) => data.itemId);
+    const count = async (sql: string, params: unknown[]) => Number((await run.query<{ n: string }>(sql, params))[0].n);
+    await eventually(async () => expect(await count(`SELECT count(*) AS n FROM "${schema}".catalog_item WHERE id = ANY($1)`, [ids])).toBe(ids.length));
+    await eventually(async () => expect((await dlq.list()).some((letter) => letter.reason === `barcode ${clash} already belongs to item ${clashFirst.itemId}`)).toBe(true));
+    expect(await count(`SELECT count(*) AS n FROM "${schema}".catalog_item WHERE id = $1`, [clashSecond.itemId])).toBe(0);
+
+    // Four copies of one ISBN share one record, created once even when they arrive together.
+    const records = await run.query<{ isbn: string; records: string; items: string }>(
+      `SELECT r.isbn, count(DISTINCT r.id) AS records, count(i.id) AS items FROM "${schema}".catalog_item i JOIN "${schema}".bib_record r ON r.id = i.record_id
+        WHERE r.isbn = ANY($1) GROUP BY r.isbn`,
+      [isbns],
+    );
+    expect(records.map((r) => [r.isbn, Number(r.records), Number(r.items)]).sort()).toEqual(isbns.map((isbn) => [isbn, 1, 4]).sort());
+    // The serial's record learned the ISBN, and both copies belong to it.
+    const serialRecords = await run.query<{ isbn: string; issn: string }>(
+      `SELECT DISTINCT r.isbn, r.issn FROM "${schema}".catalog_item i JOIN "${schema}".bib_record r ON r.id = i.record_id WHERE i.id = ANY($1)`,
+      [[serial.itemId, serialCopy.itemId]],
+    );
+    expect(serialRecords).toEqual([{ isbn: serialIsbn, issn: '0317-8471' }]);
+    // Each admitted once: two history rows, versions 1 and 2, the second to where it waits.
+    const steps = await run.query<{ item_id: string; steps: string }>(
+      `SELECT item_id, string_agg(coalesce(from_status, '-') || '>' || to_status || '@' || version, ' ' ORDER BY version) AS steps
+         FROM "${schema}".item_status_history WHERE item_id = ANY($1) GROUP BY item_id`,
+      [ids],
+    );
+    const expectedSteps = (data: typeof serialCopy) => (data === serialCopy ? '->RECEIVED@1 RECEIVED>AWAITING_CALL_NUMBER@2' : '->RECEIVED@1 RECEIVED>IN_PROCESS@2');
+    expect(new Map(steps.map((row) => [row.item_id, row.steps]))).toEqual(new Map(admitted.map((data) => [data.itemId, expectedSteps(data)])));
+    // Each step published once, caused by its own arrival and in its correlation (not the batch's first message's).
+    const singleArrivals = arrivalEvents.filter((event) => event.data !== twice && event.data !== clashSecond);
+    await eventually(() => {
+      for (const event of singleArrivals) {
+        expect(probe.of('cataloging.item.status-changed', event.data.itemId).map((e) => [e.data.version, e.causationId, e.correlationId])).toEqual([
+          [1, event.id, event.correlationId],
+          [2, event.id, event.correlationId],
+        ]);
+      }
+    });
+
+    // The hand-overs in one burst too: every item in process goes to the shelvers, once.
+    const handOvers = admitted.filter((data) => data !== serialCopy).map((data) => processed(processedData(data, { completedSteps: ['stamp'] })));
+    await publishBurst(run, handOvers);
+    const inProcess = handOvers.map((event) => event.data.itemId);
+    await eventually(async () =>
+      expect(await count(`SELECT count(*) AS n FROM "${schema}".catalog_item WHERE id = ANY($1) AND status = 'SHELF_READY' AND version = 3 AND processing_complete`, [inProcess])).toBe(inProcess.length),
+    );
+    const shelfReady = await run.query<{ item_id: string; event_id: string }>(
+      `SELECT item_id, event_id FROM "${schema}".item_status_history WHERE item_id = ANY($1) AND version = 3`,
+      [inProcess],
+    );
+    expect(new Map(shelfReady.map((row) => [row.item_id, row.event_id]))).toEqual(new Map(handOvers.map((event) => [event.data.itemId, event.id])));
+    // Most of this went through the batch handlers (the rest arrived alone in its lane).
+    expect((await batchedCount()) - batchedBefore).toBeGreaterThan(arrivals.length);
+  });
 });
+
+async function batchedCount(): Promise<number> {
+  const metric = await messagingMetrics.batched.get();
+  return metric.values.filter((v) => v.labels.service === 'cataloging').reduce((sum, v) => sum + v.value, 0);
+}
 
 async function retriedCount(): Promise<number> {
   const metric = await messagingMetrics.retried.get();

@@ -1,6 +1,8 @@
 import { ItemStatus } from '@app/contracts';
 import { bearer, RunningService, startService } from '../../../test/support/service-app';
-import { TestRun } from '../../../test/support/test-run';
+import { messagingMetrics } from '@app/messaging';
+import { publishBurst } from '../../../test/support/events';
+import { eventually, TestRun } from '../../../test/support/test-run';
 import { ConservationModule } from '../src/conservation.module';
 import { catalogItem, catalogMoves, deliver, itemUpdated, statusChanged } from './conservation-test-kit';
 
@@ -25,6 +27,46 @@ describe("conservation's read model of items, fed by cataloging's events", () =>
       `SELECT status, version, call_number, shelf_key, title FROM "${schema}".item_view WHERE id = $1`,
       [itemId],
     ))[0];
+
+  it('applies a burst of status changes in batches as it would one at a time: newest version wins, in any order', async () => {
+    const batched = async () =>
+      (await messagingMetrics.batched.get()).values.filter((v) => v.labels.service === 'conservation').reduce((sum, v) => sum + v.value, 0);
+    const batchedBefore = await batched();
+    const items = Array.from({ length: 40 }, () => catalogItem());
+    const unknown = Array.from({ length: 5 }, () => catalogItem());
+    const statuses = [ItemStatus.RECEIVED, ItemStatus.IN_PROCESS, ItemStatus.SHELF_READY, ItemStatus.IN_REPAIR];
+    const at = (item: (typeof items)[number], version: number, snapshot = true) => {
+      Object.assign(item, { version, status: statuses[version - 1] });
+      item.snapshot = { ...item.snapshot, title: `title at version ${version}` };
+      return statusChanged(item, { snapshot });
+    };
+    const events = items.flatMap((item, i) => {
+      const inOrder = [at(item, 1), at(item, 2), at(item, 3)];
+      // Every other item's versions arrive shuffled; every fourth gets a newer change without a snapshot.
+      const arriving = i % 2 === 0 ? inOrder : [inOrder[2], inOrder[0], inOrder[1]];
+      return i % 4 === 0 ? [...arriving, at(item, 4, false)] : arriving;
+    });
+    await publishBurst(run, [...events, ...unknown.map((item) => at(item, 2, false))]);
+
+    const ids = [...items, ...unknown].map((item) => item.itemId);
+    await eventually(async () => {
+      const [{ n }] = await run.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".processed_message WHERE message_id = ANY($1)`, [
+        [...events.map((e) => e.id)],
+      ]);
+      expect(Number(n)).toBe(events.length);
+    });
+    const rows = await run.query<{ id: string; status: string; version: number; title: string }>(
+      `SELECT id, status, version, title FROM "${schema}".item_view WHERE id = ANY($1)`,
+      [ids],
+    );
+    const expected = items.map((item, i) =>
+      i % 4 === 0
+        ? { id: item.itemId, status: 'IN_REPAIR', version: 4, title: 'title at version 3' }
+        : { id: item.itemId, status: 'SHELF_READY', version: 3, title: 'title at version 3' },
+    );
+    expect(rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
+    expect((await batched()) - batchedBefore).toBeGreaterThan(0);
+  });
 
   it('records an item from a status change that carries its snapshot', async () => {
     const item = catalogItem({ callNumber: 'QA76.73 .J38 S55 2010', title: 'Java in a Nutshell' });

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { DeadLetterQueue } from '@app/messaging';
+import { ItemStatusChanged } from '@app/contracts';
+import { DeadLetterQueue, messagingMetrics } from '@app/messaging';
+import { buildEvent, publishBurst } from '../../../test/support/events';
 import { bearer, RunningService } from '../../../test/support/service-app';
 import { eventually, TestRun } from '../../../test/support/test-run';
 import { EventTap, line, newBarcode, publishAsCataloging, startIntake } from './intake-fixtures';
@@ -194,6 +196,31 @@ describe('intake: processing steps and what cataloging tells intake (real Postgr
     const foreign = await statusChanged({ id: randomUUID(), barcode: null, pendingSteps: [] }, 'AVAILABLE', 1);
     await eventually(async () => expect(await processedMessage(foreign)).toHaveLength(1));
     expect((await dlq.list()).some((l) => l.messageId === foreign)).toBe(false);
+  });
+
+  it('keeps the status current from a burst of changes, applied in batches: the newest version wins in any order', async () => {
+    const batched = async () =>
+      (await messagingMetrics.batched.get()).values.filter((v) => v.labels.service === 'intake').reduce((sum, v) => sum + v.value, 0);
+    const batchedBefore = await batched();
+    const items = await receive(Array.from({ length: 60 }, () => line.book()));
+    const change = (item: Received, to: string, version: number) =>
+      buildEvent(ItemStatusChanged, { itemId: item.id, barcode: item.barcode, branch: 'CEN', from: null, to: to as never, version, actor: 'cat-cora', reason: null });
+    const events = items.flatMap((item, i) => {
+      const inOrder = [change(item, 'RECEIVED', 1), change(item, 'IN_PROCESS', 2), change(item, 'SHELF_READY', 3)];
+      return i % 2 === 0 ? inOrder : [inOrder[2], inOrder[0], inOrder[1]];
+    });
+    await publishBurst(run, events);
+    await eventually(async () => {
+      const rows = await run.query(`SELECT 1 FROM "${run.schemaFor('intake')}".processed_message WHERE message_id = ANY($1)`, [events.map((e) => e.id)]);
+      expect(rows).toHaveLength(events.length);
+    });
+    const statuses = await run.query<{ status: string; status_version: number }>(
+      `SELECT status, status_version FROM "${run.schemaFor('intake')}".item WHERE id = ANY($1)`,
+      [items.map((item) => item.id)],
+    );
+    expect(statuses).toHaveLength(items.length);
+    expect(statuses.every((row) => row.status === 'SHELF_READY' && row.status_version === 3)).toBe(true);
+    expect((await batched()) - batchedBefore).toBeGreaterThan(0);
   });
 
   it('lists items by status, shipment and pending work, within the caller’s branches, in pages', async () => {

@@ -4,3 +4,4 @@ export * from './status/item-status';
 export * from './catalog/material';
 export * from './identifiers';
 export * from './events';
+export * from './catalog/item-facts';

@@ -62,6 +62,8 @@ interface ProcessResult {
   duplicate: boolean;
   /** The events the handler published, written to the outbox if the batch commits. */
   outgoing: OutgoingEvent[];
+  /** Applied by the type's batch handler together with others. */
+  batched?: boolean;
 }
 
 /**
@@ -233,6 +235,7 @@ export class EventConsumer {
       const { outcome, duplicate } = results[i];
       if (outcome.kind === 'ack') {
         messagingMetrics.consumed.inc({ service, type: envelope.type, outcome: duplicate ? 'duplicate' : 'processed' });
+        if (results[i].batched) messagingMetrics.batched.inc({ service, type: envelope.type });
         this.ack(delivery.message, delivery.generation);
       } else if (outcome.kind === 'dead-letter') {
         await this.deadLetter(delivery.message, delivery.generation, 'rejected', outcome.reason, envelope.type);
@@ -345,8 +348,9 @@ export class EventConsumer {
         return undefined; // decided again, one at a time, where the error is reported with its message
       }
       // The run's events belong to its first message's result; the batch writes them all together.
-      results.push({ outcome: { kind: 'ack' }, duplicate: false, outgoing: tx.takeOutgoing() });
-      for (let i = 1; i < run.length; i++) results.push({ outcome: { kind: 'ack' }, duplicate: false, outgoing: [] });
+      const batched = run.length > 1 && batchHandler !== undefined;
+      results.push({ outcome: { kind: 'ack' }, duplicate: false, outgoing: tx.takeOutgoing(), batched });
+      for (let i = 1; i < run.length; i++) results.push({ outcome: { kind: 'ack' }, duplicate: false, outgoing: [], batched });
       start = end;
     }
     return results;

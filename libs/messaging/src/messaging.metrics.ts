@@ -12,6 +12,7 @@ function gauge(name: string, help: string, labelNames: string[]): Gauge<string> 
 export const messagingMetrics = {
   published: counter('library_messages_published_total', 'Events published to the broker and confirmed', ['service', 'type']),
   consumed: counter('library_messages_consumed_total', 'Events consumed, by outcome (processed or duplicate)', ['service', 'type', 'outcome']),
+  batched: counter('library_messages_batched_total', 'Events applied by a set-based batch handler (the others one at a time)', ['service', 'type']),
   failed: counter('library_messages_failed_total', 'Handler failures (each one is retried or dead-lettered)', ['service', 'type']),
   retried: counter('library_messages_retried_total', 'Events sent to a delayed retry queue', ['service', 'type']),
   deadLettered: counter('library_messages_dead_lettered_total', 'Events sent to the dead-letter queue', ['service', 'type', 'reason']),

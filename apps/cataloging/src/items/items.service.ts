@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { Isbn, Issn, ItemStatus, OUT_OF_COLLECTION_STATUSES } from '@app/contracts';
 import { Transaction } from '@app/messaging';
@@ -47,6 +47,11 @@ export class ItemsService {
       where: ref.kind === 'id' ? { id: ref.id } : { barcode: ref.barcode },
       lock: { mode: 'pessimistic_write' },
     });
+  }
+
+  /** The items that exist of these, locked in id order (so two lockers of overlapping sets cannot deadlock). */
+  async lockByIds(manager: EntityManager, ids: readonly string[]): Promise<CatalogItem[]> {
+    return manager.find(CatalogItem, { where: { id: In([...ids]) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
   }
 
   async lockById(manager: EntityManager, id: string): Promise<CatalogItem | null> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope, ItemProcessed, ItemProcessedData } from '@app/contracts';
-import { HandlerOutcome, OnEvent, Transaction } from '@app/messaging';
+import { HandlerOutcome, OnEvent, OnEventBatch, Transaction } from '@app/messaging';
 import { ReceivingService } from './receiving.service';
 
 @Injectable()
@@ -9,6 +9,11 @@ export class ItemProcessedHandler {
 
   @OnEvent(ItemProcessed)
   handle(event: EventEnvelope<ItemProcessedData>, tx: Transaction): Promise<HandlerOutcome | void> {
-    return this.receiving.processed(tx, event);
+    return this.receiving.processed(tx, [event]);
+  }
+
+  @OnEventBatch(ItemProcessed)
+  handleMany(events: EventEnvelope<ItemProcessedData>[], tx: Transaction): Promise<HandlerOutcome | void> {
+    return this.receiving.processed(tx, events);
   }
 }

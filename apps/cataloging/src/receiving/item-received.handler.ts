@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEnvelope, ItemReceived, ItemReceivedData } from '@app/contracts';
-import { HandlerOutcome, OnEvent, Transaction } from '@app/messaging';
+import { HandlerOutcome, OnEvent, OnEventBatch, Transaction } from '@app/messaging';
 import { ReceivingService } from './receiving.service';
 
 @Injectable()
@@ -9,6 +9,11 @@ export class ItemReceivedHandler {
 
   @OnEvent(ItemReceived)
   handle(event: EventEnvelope<ItemReceivedData>, tx: Transaction): Promise<HandlerOutcome | void> {
-    return this.receiving.receive(tx, event);
+    return this.receiving.receive(tx, [event]);
+  }
+
+  @OnEventBatch(ItemReceived)
+  handleMany(events: EventEnvelope<ItemReceivedData>[], tx: Transaction): Promise<HandlerOutcome | void> {
+    return this.receiving.receive(tx, events);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { Isbn, Issn, ItemStatus } from '@app/contracts';
 import { Page, toPage } from '@app/platform';
@@ -34,42 +34,78 @@ export class RecordsService {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * The record a received copy belongs to: a copy whose ISBN (else ISSN) matches an existing record
-   * joins it; otherwise — and always without identifiers — a new record is created. Identifiers are
-   * normalised first (ISBN-10 → ISBN-13), so both spellings of one book meet on one record.
+   * The record each received copy belongs to: a copy whose ISBN (else ISSN) matches an existing record
+   * joins it; otherwise — and always without identifiers — a new record is created, which later
+   * copies of the same batch then join. Identifiers are normalised first (ISBN-10 → ISBN-13), so both
+   * spellings of one book meet on one record. One query finds, one inserts, for the whole batch.
    */
-  async matchOrCreate(manager: EntityManager, data: BibliographicData): Promise<BibRecord> {
-    const isbn = data.isbn ? Isbn.parse(data.isbn).value : null;
-    const issn = data.issn ? Issn.parse(data.issn).value : null;
-    const existing = await this.findByIdentifiers(manager, isbn, issn);
-    if (existing) {
-      // A serial record matched by ISSN learns the ISBN it lacked; never overwrite a different one.
-      if (isbn && !existing.isbn && existing.issn === issn) {
-        await manager.update(BibRecord, { id: existing.id }, { isbn });
-        existing.isbn = isbn;
+  async matchOrCreate(manager: EntityManager, copies: readonly BibliographicData[]): Promise<BibRecord[]> {
+    const wanted = copies.map((data) => ({
+      data,
+      isbn: data.isbn ? Isbn.parse(data.isbn).value : null,
+      issn: data.issn ? Issn.parse(data.issn).value : null,
+    }));
+    const byIsbn = new Map<string, BibRecord>();
+    const byIssn = new Map<string, BibRecord>();
+    const remember = (record: BibRecord) => {
+      if (record.isbn) byIsbn.set(record.isbn, record);
+      if (record.issn) byIssn.set(record.issn, record);
+    };
+    (await this.findByIdentifiers(manager, wanted)).forEach(remember);
+
+    const created: BibRecord[] = [];
+    const learnedIsbn: BibRecord[] = [];
+    const matched = wanted.map(({ data, isbn, issn }) => {
+      const existing = (isbn && byIsbn.get(isbn)) || (issn && byIssn.get(issn)) || null;
+      if (existing) {
+        // A serial record matched by ISSN learns the ISBN it lacked; never overwrite a different one.
+        if (isbn && !existing.isbn && existing.issn === issn) {
+          existing.isbn = isbn;
+          learnedIsbn.push(existing);
+          remember(existing);
+        }
+        return existing;
       }
-      return existing;
+      const record = manager.create(BibRecord, {
+        id: randomUUID(), title: data.title, creators: data.creators, isbn, issn, publisher: data.publisher, publicationYear: data.publicationYear,
+      });
+      created.push(record);
+      remember(record);
+      return record;
+    });
+
+    if (learnedIsbn.length > 0) {
+      await manager.query(
+        `UPDATE bib_record r SET isbn = f.isbn FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, isbn text) WHERE r.id = f.id`,
+        [JSON.stringify(learnedIsbn.map(({ id, isbn }) => ({ id, isbn })))],
+      );
     }
+    if (created.length === 0) return matched;
     // Another consumer may create the same ISBN at the same moment: insert-or-nothing, then read back.
-    const id = randomUUID();
-    const inserted: unknown[] = await manager.query(
+    const inserted: { id: string }[] = await manager.query(
       `INSERT INTO bib_record (id, title, creators, isbn, issn, publisher, publication_year)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-      [id, data.title, data.creators, isbn, issn, data.publisher, data.publicationYear],
+       SELECT f.id, f.title, f.creators, f.isbn, f.issn, f.publisher, f.publication_year
+         FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, title text, creators text[], isbn text, issn text, publisher text, publication_year integer)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [JSON.stringify(created.map((r) => ({ id: r.id, title: r.title, creators: r.creators, isbn: r.isbn, issn: r.issn, publisher: r.publisher, publication_year: r.publicationYear })))],
     );
-    if (inserted.length === 1) return manager.findOneByOrFail(BibRecord, { id });
-    const raced = await this.findByIdentifiers(manager, isbn, issn);
-    if (!raced) throw new Error(`record for ISBN ${isbn ?? '-'} / ISSN ${issn ?? '-'} neither inserted nor found`);
-    return raced;
+    if (inserted.length === created.length) return matched;
+    const insertedIds = new Set(inserted.map((row) => row.id));
+    const raced = new Set(created.filter((record) => !insertedIds.has(record.id)));
+    const winners = await this.findByIdentifiers(manager, [...raced]);
+    return matched.map((record) => {
+      if (!raced.has(record)) return record;
+      const winner = winners.find((w) => record.isbn && w.isbn === record.isbn) ?? winners.find((w) => record.issn && w.issn === record.issn);
+      if (!winner) throw new Error(`record for ISBN ${record.isbn ?? '-'} / ISSN ${record.issn ?? '-'} neither inserted nor found`);
+      return winner;
+    });
   }
 
-  private async findByIdentifiers(manager: EntityManager, isbn: string | null, issn: string | null): Promise<BibRecord | null> {
-    if (isbn) {
-      const byIsbn = await manager.findOneBy(BibRecord, { isbn });
-      if (byIsbn) return byIsbn;
-    }
-    if (issn) return manager.findOneBy(BibRecord, { issn });
-    return null;
+  private async findByIdentifiers(manager: EntityManager, wanted: readonly { isbn: string | null; issn: string | null }[]): Promise<BibRecord[]> {
+    const isbns = [...new Set(wanted.flatMap((w) => (w.isbn ? [w.isbn] : [])))];
+    const issns = [...new Set(wanted.flatMap((w) => (w.issn ? [w.issn] : [])))];
+    if (isbns.length === 0 && issns.length === 0) return [];
+    return manager.find(BibRecord, { where: [...(isbns.length ? [{ isbn: In(isbns) }] : []), ...(issns.length ? [{ issn: In(issns) }] : [])] });
   }
 
   /** `GET /records`: records by ISBN, ISSN or title, each with its item counts in the caller's branches. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope, ItemStatusChanged, ItemStatusChangedData } from '@app/contracts';
-import { OnEvent, Transaction } from '@app/messaging';
+import { EventEnvelope, factOfStatusChange, ItemStatusChanged, ItemStatusChangedData } from '@app/contracts';
+import { OnEvent, OnEventBatch, Transaction } from '@app/messaging';
 import { ItemViewService } from './item-view.service';
 
 /** Cataloging changed an item's status of record: mirror it (and the snapshot it carries). */
@@ -10,7 +10,12 @@ export class ItemStatusChangedHandler {
 
   @OnEvent(ItemStatusChanged)
   async handle(event: EventEnvelope<ItemStatusChangedData>, tx: Transaction): Promise<void> {
-    const { itemId, barcode, branch, to, version, item } = event.data;
-    await this.items.apply(tx.manager, { itemId, barcode, branch, status: to, version, item });
+    await this.items.apply(tx.manager, factOfStatusChange(event.data));
+  }
+
+  /** A run of them (a shipment moving through processing): two statements for the lot. */
+  @OnEventBatch(ItemStatusChanged)
+  async handleMany(events: EventEnvelope<ItemStatusChangedData>[], tx: Transaction): Promise<void> {
+    await this.items.apply(tx.manager, ...events.map((event) => factOfStatusChange(event.data)));
   }
 }

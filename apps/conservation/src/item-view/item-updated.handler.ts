@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope, ItemUpdated, ItemUpdatedData } from '@app/contracts';
-import { OnEvent, Transaction } from '@app/messaging';
+import { EventEnvelope, factOfUpdate, ItemUpdated, ItemUpdatedData } from '@app/contracts';
+import { OnEvent, OnEventBatch, Transaction } from '@app/messaging';
 import { ItemViewService } from './item-view.service';
 
 /** Cataloging changed facts about an item (call number, conditions, circulation): mirror them. */
@@ -10,7 +10,12 @@ export class ItemUpdatedHandler {
 
   @OnEvent(ItemUpdated)
   async handle(event: EventEnvelope<ItemUpdatedData>, tx: Transaction): Promise<void> {
-    const { itemId, barcode, branch, status, version, item } = event.data;
-    await this.items.apply(tx.manager, { itemId, barcode, branch, status, version, item });
+    await this.items.apply(tx.manager, factOfUpdate(event.data));
+  }
+
+  /** A run of them (a shipment moving through processing): two statements for the lot. */
+  @OnEventBatch(ItemUpdated)
+  async handleMany(events: EventEnvelope<ItemUpdatedData>[], tx: Transaction): Promise<void> {
+    await this.items.apply(tx.manager, ...events.map((event) => factOfUpdate(event.data)));
   }
 }

@@ -1,18 +1,8 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
-import { ItemSnapshot, ItemStatus } from '@app/contracts';
+import { ItemFact, newestFactsPerItem } from '@app/contracts';
 import { ItemView } from './item-view.entity';
-
-/** What cataloging said about an item, whichever of its events said it. */
-export interface ItemFact {
-  itemId: string;
-  barcode: string | null;
-  branch: string;
-  status: ItemStatus;
-  version: number;
-  item?: ItemSnapshot;
-}
 
 /** `item 31234000000017 is AVAILABLE; <consequence>`: a 409 that names the state the caller ran into. */
 export class ItemStatusConflict extends ConflictException {
@@ -28,35 +18,43 @@ export class ItemStatusConflict extends ConflictException {
 @Injectable()
 export class ItemViewService {
   /**
-   * Applies a fact only when its version is newer than what we hold: a late or replayed event never
+   * Applies facts only where their version is newer than what we hold: a late or replayed event never
    * moves an item backwards. A fact without the item snapshot can only update a row we know; we
    * cannot show an item we know nothing else about, so such a fact about a new item is dropped.
+   * A whole batch of facts takes two statements (see `newestFactsPerItem`).
    */
-  async apply(manager: EntityManager, fact: ItemFact): Promise<void> {
-    if (!fact.item) {
+  async apply(manager: EntityManager, ...facts: ItemFact[]): Promise<void> {
+    const { withSnapshot, withoutSnapshot } = newestFactsPerItem(facts);
+    if (withSnapshot.length > 0) {
+      const rows = withSnapshot.map(({ itemId, barcode, branch, status, version, item }) => ({
+        id: itemId, barcode, branch, status, version, record_id: item!.recordId, title: item!.title, creators: item!.creators,
+        material_type: item!.materialType, collection: item!.collection, call_number: item!.callNumber,
+        call_number_scheme: item!.callNumberScheme, shelf_key: item!.shelfKey,
+      }));
       await manager.query(
-        `UPDATE item_view SET status = $2, version = $3, branch = $4, barcode = COALESCE($5, barcode), updated_at = now()
-          WHERE id = $1 AND version < $3`,
-        [fact.itemId, fact.status, fact.version, fact.branch, fact.barcode],
+        `INSERT INTO item_view (id, barcode, branch, status, version, record_id, title, creators, material_type, collection,
+                                call_number, call_number_scheme, shelf_key, updated_at)
+         SELECT f.*, now() FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, barcode text, branch text, status text, version integer,
+           record_id uuid, title text, creators text[], material_type text, collection text, call_number text,
+           call_number_scheme text, shelf_key text)
+         ON CONFLICT (id) DO UPDATE SET
+           barcode = EXCLUDED.barcode, branch = EXCLUDED.branch, status = EXCLUDED.status, version = EXCLUDED.version,
+           record_id = EXCLUDED.record_id, title = EXCLUDED.title, creators = EXCLUDED.creators,
+           material_type = EXCLUDED.material_type, collection = EXCLUDED.collection, call_number = EXCLUDED.call_number,
+           call_number_scheme = EXCLUDED.call_number_scheme, shelf_key = EXCLUDED.shelf_key, updated_at = now()
+         WHERE item_view.version < EXCLUDED.version`,
+        [JSON.stringify(rows)],
       );
-      return;
     }
-    const item = fact.item;
-    await manager.query(
-      `INSERT INTO item_view (id, barcode, branch, status, version, record_id, title, creators, material_type, collection,
-                              call_number, call_number_scheme, shelf_key, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
-       ON CONFLICT (id) DO UPDATE SET
-         barcode = EXCLUDED.barcode, branch = EXCLUDED.branch, status = EXCLUDED.status, version = EXCLUDED.version,
-         record_id = EXCLUDED.record_id, title = EXCLUDED.title, creators = EXCLUDED.creators,
-         material_type = EXCLUDED.material_type, collection = EXCLUDED.collection, call_number = EXCLUDED.call_number,
-         call_number_scheme = EXCLUDED.call_number_scheme, shelf_key = EXCLUDED.shelf_key, updated_at = now()
-       WHERE item_view.version < EXCLUDED.version`,
-      [
-        fact.itemId, fact.barcode, fact.branch, fact.status, fact.version, item.recordId, item.title, item.creators, item.materialType,
-        item.collection, item.callNumber, item.callNumberScheme, item.shelfKey,
-      ],
-    );
+    if (withoutSnapshot.length > 0) {
+      const rows = withoutSnapshot.map(({ itemId, barcode, branch, status, version }) => ({ id: itemId, barcode, branch, status, version }));
+      await manager.query(
+        `UPDATE item_view v SET status = f.status, version = f.version, branch = f.branch, barcode = COALESCE(f.barcode, v.barcode), updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, barcode text, branch text, status text, version integer)
+          WHERE v.id = f.id AND v.version < f.version`,
+        [JSON.stringify(rows)],
+      );
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EventEnvelope, ItemStatusChanged, ItemStatusChangedData, ItemUpdated, ItemUpdatedData } from '@app/contracts';
-import { OnEvent, Transaction } from '@app/messaging';
+import { EventEnvelope, factOfStatusChange, factOfUpdate, ItemStatusChanged, ItemStatusChangedData, ItemUpdated, ItemUpdatedData } from '@app/contracts';
+import { OnEvent, OnEventBatch, Transaction } from '@app/messaging';
 import { ItemViewService } from './item-view.service';
 
 /** Feeds the read model from cataloging, the system of record for items and their status. */
@@ -10,13 +10,22 @@ export class ItemViewHandler {
 
   @OnEvent(ItemStatusChanged)
   async statusChanged(event: EventEnvelope<ItemStatusChangedData>, tx: Transaction): Promise<void> {
-    const { itemId, barcode, branch, to, version, item } = event.data;
-    await this.items.apply(tx.manager, { itemId, barcode: barcode ?? null, branch, status: to, version, item });
+    await this.items.apply(tx.manager, factOfStatusChange(event.data));
+  }
+
+  /** A run of status changes (a shipment moving through processing): two statements for the lot. */
+  @OnEventBatch(ItemStatusChanged)
+  async statusesChanged(events: EventEnvelope<ItemStatusChangedData>[], tx: Transaction): Promise<void> {
+    await this.items.apply(tx.manager, ...events.map((event) => factOfStatusChange(event.data)));
   }
 
   @OnEvent(ItemUpdated)
   async updated(event: EventEnvelope<ItemUpdatedData>, tx: Transaction): Promise<void> {
-    const { itemId, barcode, branch, status, version, item } = event.data;
-    await this.items.apply(tx.manager, { itemId, barcode: barcode ?? null, branch, status, version, item });
+    await this.items.apply(tx.manager, factOfUpdate(event.data));
+  }
+
+  @OnEventBatch(ItemUpdated)
+  async manyUpdated(events: EventEnvelope<ItemUpdatedData>[], tx: Transaction): Promise<void> {
+    await this.items.apply(tx.manager, ...events.map((event) => factOfUpdate(event.data)));
   }
 }

@@ -1,23 +1,18 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
-import { ItemSnapshot, ItemStatus } from '@app/contracts';
+import { ItemFact, newestFactsPerItem } from '@app/contracts';
 import { ItemView } from './item-view.entity';
-
-/** What a cataloging event says about an item: its identity, status and version, and (mostly) a snapshot. */
-export interface ItemFact {
-  itemId: string;
-  barcode: string | null;
-  branch: string;
-  status: ItemStatus;
-  version: number;
-  item?: ItemSnapshot;
-}
 
 const SNAPSHOT_COLUMNS = [
   'record_id', 'title', 'creators', 'isbn', 'issn', 'publication_year', 'material_type', 'collection', 'call_number',
   'call_number_scheme', 'shelf_key', 'checkout_count', 'last_circulated_at', 'shelved_at', 'conditions',
 ] as const;
+
+/** The item_view columns as `jsonb_to_recordset` reads them from a batch of facts. */
+const RECORD_TYPES = `item_id uuid, barcode text, branch text, status text, version integer, record_id uuid, title text, creators text[],
+  isbn text, issn text, publication_year integer, material_type text, collection text, call_number text, call_number_scheme text,
+  shelf_key text, checkout_count integer, last_circulated_at timestamptz, shelved_at timestamptz, conditions text[]`;
 
 /** An `item_view` row read with raw SQL, as the entity. */
 export function itemViewFromRow(row: Record<string, unknown>): ItemView {
@@ -52,30 +47,37 @@ export function itemViewFromRow(row: Record<string, unknown>): ItemView {
  */
 @Injectable()
 export class ItemViewService {
-  async apply(manager: EntityManager, fact: ItemFact): Promise<void> {
-    if (!fact.item) {
-      // Without a snapshot we cannot describe an item we have never seen: only known rows move.
-      await manager.query(`UPDATE item_view SET status = $2, version = $3, updated_at = now() WHERE item_id = $1 AND version < $3`, [
-        fact.itemId,
-        fact.status,
-        fact.version,
-      ]);
-      return;
+  /** Applies facts where they are newer; a whole batch in two statements (see `newestFactsPerItem`). */
+  async apply(manager: EntityManager, ...facts: ItemFact[]): Promise<void> {
+    const { withSnapshot, withoutSnapshot } = newestFactsPerItem(facts);
+    if (withSnapshot.length > 0) {
+      const rows = withSnapshot.map(({ itemId, barcode, branch, status, version, item: s }) => ({
+        item_id: itemId, barcode, branch, status, version,
+        record_id: s!.recordId, title: s!.title, creators: s!.creators, isbn: s!.isbn ?? null, issn: s!.issn ?? null,
+        publication_year: s!.publicationYear ?? null, material_type: s!.materialType, collection: s!.collection ?? null,
+        call_number: s!.callNumber ?? null, call_number_scheme: s!.callNumberScheme ?? null, shelf_key: s!.shelfKey ?? null,
+        checkout_count: s!.checkoutCount, last_circulated_at: s!.lastCirculatedAt ?? null, shelved_at: s!.shelvedAt ?? null,
+        conditions: s!.conditions,
+      }));
+      const columns = ['item_id', 'barcode', 'branch', 'status', 'version', ...SNAPSHOT_COLUMNS];
+      const updates = columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ');
+      await manager.query(
+        `INSERT INTO item_view (${columns.join(', ')}, updated_at)
+         SELECT ${columns.map((column) => `f.${column}`).join(', ')}, now() FROM jsonb_to_recordset($1::jsonb) AS f(${RECORD_TYPES})
+         ON CONFLICT (item_id) DO UPDATE SET ${updates}, updated_at = now() WHERE item_view.version < EXCLUDED.version`,
+        [JSON.stringify(rows)],
+      );
     }
-    const s = fact.item;
-    const values = [
-      fact.itemId, fact.barcode, fact.branch, fact.status, fact.version,
-      s.recordId, s.title, s.creators, s.isbn ?? null, s.issn ?? null, s.publicationYear ?? null, s.materialType, s.collection ?? null,
-      s.callNumber ?? null, s.callNumberScheme ?? null, s.shelfKey ?? null, s.checkoutCount, s.lastCirculatedAt ?? null, s.shelvedAt ?? null,
-      s.conditions,
-    ];
-    const columns = ['item_id', 'barcode', 'branch', 'status', 'version', ...SNAPSHOT_COLUMNS];
-    const updates = columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ');
-    await manager.query(
-      `INSERT INTO item_view (${columns.join(', ')}, updated_at) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')}, now())
-       ON CONFLICT (item_id) DO UPDATE SET ${updates}, updated_at = now() WHERE item_view.version < EXCLUDED.version`,
-      values,
-    );
+    if (withoutSnapshot.length > 0) {
+      // Without a snapshot we cannot describe an item we have never seen: only known rows move.
+      const rows = withoutSnapshot.map(({ itemId, status, version }) => ({ item_id: itemId, status, version }));
+      await manager.query(
+        `UPDATE item_view v SET status = f.status, version = f.version, updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS f(item_id uuid, status text, version integer)
+          WHERE v.item_id = f.item_id AND v.version < f.version`,
+        [JSON.stringify(rows)],
+      );
+    }
   }
 
   /** The item with this barcode in a branch the caller works for; 404 naming it otherwise (foreign = unknown). */

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { CallNumber, CallNumberAssignedData, ItemStatusChangedData, OUT_OF_COLLECTION_STATUSES } from '@app/contracts';
 import { Transaction } from '@app/messaging';
@@ -76,7 +76,18 @@ export class ItemsService {
    * Keeps the view's status current. Versions only move forward: a late or replayed change with a
    * version we have passed is ignored. Items intake never received are none of its business.
    */
-  async recordStatusChange(data: ItemStatusChangedData, tx: Transaction): Promise<void> {
-    await tx.manager.update(IntakeItem, { id: data.itemId, statusVersion: LessThan(data.version) }, { status: data.to, statusVersion: data.version });
+  async recordStatusChanges(changes: readonly ItemStatusChangedData[], tx: Transaction): Promise<void> {
+    // Only the newest change of each item can matter; one statement for a whole batch of them.
+    const newest = new Map<string, { id: string; status: string; version: number }>();
+    for (const change of changes) {
+      const held = newest.get(change.itemId);
+      if (!held || held.version < change.version) newest.set(change.itemId, { id: change.itemId, status: change.to, version: change.version });
+    }
+    await tx.manager.query(
+      `UPDATE item i SET status = f.status, status_version = f.version
+         FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, status text, version integer)
+        WHERE i.id = f.id AND i.status_version < f.version`,
+      [JSON.stringify([...newest.values()])],
+    );
   }
 }

@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { ItemSnapshot, ItemStatus, ItemStatusChanged, ItemUpdated } from '@app/contracts';
+import { messagingMetrics } from '@app/messaging';
+import { RunningService } from '../../../test/support/service-app';
+import { publishBurst } from '../../../test/support/events';
+import { eventually, TestRun } from '../../../test/support/test-run';
+import { envelope, nextBarcode, nextIsbn, startDisposal } from './disposal-test-kit';
+
+describe("disposal's read model of items, fed by cataloging's events in bursts", () => {
+  const run = new TestRun();
+  let service: RunningService;
+  const schema = run.schemaFor('disposal');
+
+  beforeAll(async () => {
+    service = await startDisposal(run);
+  });
+
+  afterAll(async () => {
+    await service?.app.close();
+    await run.cleanup();
+  });
+
+  const batched = async () =>
+    (await messagingMetrics.batched.get()).values.filter((v) => v.labels.service === 'disposal').reduce((sum, v) => sum + v.value, 0);
+
+  it('applies status changes and updates in batches as it would one at a time: newest version wins, in any order', async () => {
+    const batchedBefore = await batched();
+    const statuses = [ItemStatus.RECEIVED, ItemStatus.IN_PROCESS, ItemStatus.SHELF_READY, ItemStatus.AVAILABLE, ItemStatus.WITHDRAWN];
+    const items = Array.from({ length: 40 }, () => ({ itemId: randomUUID(), barcode: nextBarcode(), recordId: randomUUID(), isbn: nextIsbn() }));
+    const snapshot = (item: (typeof items)[number], version: number): ItemSnapshot => ({
+      recordId: item.recordId, title: `title at version ${version}`, creators: ['Author, Ann'], isbn: item.isbn, issn: null, publicationYear: 2001,
+      materialType: 'book', collection: 'Adult Nonfiction', callNumber: null, callNumberScheme: null, shelfKey: null,
+      checkoutCount: version, lastCirculatedAt: null, shelvedAt: null, conditions: version >= 4 ? ['worn'] : [],
+    });
+    const changed = (item: (typeof items)[number], version: number, withSnapshot = true) =>
+      envelope(ItemStatusChanged, {
+        itemId: item.itemId, barcode: item.barcode, branch: 'CEN', from: null, to: statuses[version - 1], version, actor: 'cataloging-test', reason: null,
+        ...(withSnapshot ? { item: snapshot(item, version) } : {}),
+      });
+    const updated = (item: (typeof items)[number], version: number) =>
+      envelope(ItemUpdated, { itemId: item.itemId, barcode: item.barcode, branch: 'CEN', status: statuses[2], version, changed: ['conditions'], item: snapshot(item, version) });
+
+    const events = items.flatMap((item, i) => {
+      const inOrder = [changed(item, 1), changed(item, 2), changed(item, 3)];
+      // Half arrive shuffled; a third get a newer update (conditions); a fifth a newer status change without a snapshot.
+      const arriving = i % 2 === 0 ? inOrder : [inOrder[2], inOrder[0], inOrder[1]];
+      if (i % 3 === 0) arriving.push(updated(item, 4));
+      if (i % 5 === 0) arriving.push(changed(item, 5, false));
+      return arriving;
+    });
+    await publishBurst(run, events);
+    await eventually(async () => {
+      const [{ n }] = await run.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".processed_message WHERE message_id = ANY($1)`, [
+        events.map((e) => e.id),
+      ]);
+      expect(Number(n)).toBe(events.length);
+    });
+
+    const rows = await run.query<{ item_id: string; status: string; version: number; title: string; checkout_count: number; conditions: string[] }>(
+      `SELECT item_id, status, version, title, checkout_count, conditions FROM "${schema}".item_view WHERE item_id = ANY($1) ORDER BY item_id`,
+      [items.map((item) => item.itemId)],
+    );
+    const expected = items
+      .map((item, i) => {
+        const snapshotVersion = i % 3 === 0 ? 4 : 3;
+        const version = i % 5 === 0 ? 5 : snapshotVersion;
+        return {
+          item_id: item.itemId,
+          status: version === 5 ? 'WITHDRAWN' : 'SHELF_READY',
+          version,
+          title: `title at version ${snapshotVersion}`,
+          checkout_count: snapshotVersion,
+          conditions: snapshotVersion >= 4 ? ['worn'] : [],
+        };
+      })
+      .sort((a, b) => a.item_id.localeCompare(b.item_id));
+    expect(rows).toEqual(expected);
+    expect((await batched()) - batchedBefore).toBeGreaterThan(0);
+  });
+});
