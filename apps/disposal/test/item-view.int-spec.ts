@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ItemSnapshot, ItemStatus, ItemStatusChanged, ItemUpdated } from '@app/contracts';
+import { EventEnvelope, ItemSnapshot, ItemStatus, ItemStatusChanged, ItemUpdated } from '@app/contracts';
 import { messagingMetrics } from '@app/messaging';
 import { RunningService } from '../../../test/support/service-app';
 import { publishBurst } from '../../../test/support/events';
@@ -41,7 +41,7 @@ describe("disposal's read model of items, fed by cataloging's events in bursts",
       envelope(ItemUpdated, { itemId: item.itemId, barcode: item.barcode, branch: 'CEN', status: statuses[2], version, changed: ['conditions'], item: snapshot(item, version) });
 
     const events = items.flatMap((item, i) => {
-      const inOrder = [changed(item, 1), changed(item, 2), changed(item, 3)];
+      const inOrder: EventEnvelope<object>[] = [changed(item, 1), changed(item, 2), changed(item, 3)];
       // Half arrive shuffled; a third get a newer update (conditions); a fifth a newer status change without a snapshot.
       const arriving = i % 2 === 0 ? inOrder : [inOrder[2], inOrder[0], inOrder[1]];
       if (i % 3 === 0) arriving.push(updated(item, 4));
