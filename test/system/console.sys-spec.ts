@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createConnection, createServer, Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Locator, Page } from 'playwright-core';
 import { mintDevelopmentToken } from '@app/auth';
+import { TestIdentityProvider } from '../../apps/console/test/oidc-provider';
 import { bearer } from '../support/service-app';
 import { eventually } from '../support/test-run';
 import { systemBarcode, untilStatus } from './support/flows';
@@ -107,6 +109,17 @@ describe('the technician console in a browser (system)', () => {
       if (text === before) throw new Error('no answer yet');
     }, 15_000, 100);
     return text;
+  }
+
+  /** The return button names the lot, whose number holds the day it was opened. */
+  async function returnButtonName(barcode: string): Promise<string> {
+    let name = '';
+    await eventually(async () => {
+      await page.locator('#barcode').focus();
+      await scan(barcode);
+      name = (await page.getByRole('button', { name: /^Returned from the bindery/ }).innerText({ timeout: 1000 })).trim();
+    }, 60_000, 500);
+    return name;
   }
 
   async function statusCount(status: string): Promise<number> {
@@ -317,6 +330,101 @@ describe('the technician console in a browser (system)', () => {
     await shot('spine-labels');
   });
 
+  it('pulls a book for binding, prepares a bindery lot with its slip, dispatches it and checks the book back in', async () => {
+    const admin = await bearer('admin', ['*'], { sub: 'ada' });
+    await system.http('conservation').post('/vendors').set('Authorization', admin).send({ name: 'Acme Bookbinding', partnerId: 'acme-bindery', turnaroundDays: 35 }).expect(201);
+
+    await go('/scan');
+    await actUntil(books.poems.barcode, 'Pull for binding', 'pulled for binding');
+    await scanUntil(books.poems.barcode, 'Waiting for the bindery');
+    // Conservation shows its vendors to administrators only, and this branch has sent no lot yet.
+    await see(page.locator('#item .notes'), 'no bindery vendor is known to you: ask an administrator');
+
+    await signOut();
+    await signIn('Ada', 'admin', '*');
+    await page.locator('#barcode').focus();
+    await scan(books.poems.barcode);
+    const form = page.locator('form[data-action="bindery-add"]');
+    await form.getByLabel('Lot', { exact: true }).selectOption({ label: 'New lot with Acme Bookbinding' });
+    await form.getByLabel('Binding style').selectOption('buckram');
+    await form.getByLabel('Leaf attachment').selectOption('oversew');
+    await form.getByLabel('Cloth colour').fill('dark blue');
+    await form.getByLabel('Foil colour').fill('gold');
+    expect(await form.getByLabel('Spine lettering').inputValue()).toBe('COLLECTED POEMS / PS3545 .I345 A6 1990');
+    await shot('scan-bindery-slip');
+    await clickAndRead(form.getByRole('button', { name: 'Add to a bindery lot' }));
+    await see(message(), 'added to the bindery lot');
+
+    // A technician dispatches the lot the scanned book is a line of.
+    await signOut();
+    await signIn('Tess', 'technician');
+    await page.locator('#barcode').focus();
+    await scan(books.poems.barcode);
+    await see(page.locator('#item .notes'), 'Line 1 of bindery lot CEN-');
+    const dispatched = await clickAndRead(page.getByRole('button', { name: /^Dispatch lot CEN-\d{8}-\d+ \(1 item\)$/ }));
+    expect(dispatched).toMatch(/lot CEN-\d{8}-\d+ dispatched to the bindery/);
+    await untilStatus(system, technicianApi, [books.poems.barcode], 'AT_BINDERY');
+    await go('/queues/bindery?branch=CEN');
+    await see(page.locator('.queue-table'), 'Acme Bookbinding');
+    await see(page.locator('.queue-table'), 'at the bindery');
+    await shot('queue-bindery');
+
+    await go('/scan');
+    await actUntil(books.poems.barcode, (await returnButtonName(books.poems.barcode)), 'checked in from the bindery');
+    await untilStatus(system, technicianApi, [books.poems.barcode], 'SHELF_READY');
+  });
+
+  it('lists a book condemned in repair for sale from the scan station', async () => {
+    await go('/scan');
+    await eventually(async () => {
+      await page.locator('#barcode').focus();
+      await scan(books.tea.barcode);
+      const text = await clickAndRead(page.getByRole('button', { name: 'Pull for repair', exact: true }));
+      if (!text.includes('pulled for repair')) throw new Error(text);
+    }, 60_000, 500);
+    await scanUntil(books.tea.barcode, 'In repair');
+    await page.locator('form[data-action="complete-repair"]').waitFor();
+    await page.getByLabel('Treatment').selectOption('clean');
+    await page.getByLabel('Outcome').selectOption('condemned');
+    await page.getByRole('button', { name: 'Complete repair' }).click();
+    await see(message(), 'repair completed');
+    await untilStatus(system, technicianApi, [books.tea.barcode], 'WITHDRAWN');
+
+    // Disposal hears of the withdrawal from cataloging's event; until then it refuses the listing.
+    await eventually(async () => {
+      await page.locator('#barcode').focus();
+      await scan(books.tea.barcode);
+      const form = page.locator('form[data-action="list-for-sale"]');
+      await form.getByLabel('Condition').selectOption('good', { timeout: 1000 });
+      await form.getByLabel('Price (optional)').fill('3.50');
+      await shot('scan-list-for-sale');
+      const text = await clickAndRead(form.getByRole('button', { name: 'List for sale' }));
+      if (!text.includes('listed for sale')) throw new Error(text);
+    }, 60_000, 500);
+    await untilStatus(system, technicianApi, [books.tea.barcode], 'LISTED_FOR_SALE');
+    await go('/queues/listings?branch=CEN');
+    await see(page.locator('.queue-table'), books.tea.title);
+    await see(page.locator('.queue-table'), '3.50');
+    await shot('queue-listings');
+  });
+
+  it('finds one item on the pull list by its barcode', async () => {
+    for (const [barcode, damage] of [[books.java.barcode, 'loose-pages'], [books.poems.barcode, 'broken-spine']]) {
+      await eventually(() => system.http('conservation').post('/pull-requests').set('Authorization', technicianApi).send({ barcode, reason: 'repair', damage }).expect(201), 60_000, 500);
+    }
+    const rows = page.locator('.queue-table tbody tr');
+    await go('/queues/pulls?branch=CEN');
+    await countOf(rows, 2);
+    await page.getByLabel('Barcode', { exact: true }).fill(books.poems.barcode);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/barcode=/);
+    await countOf(rows, 1);
+    await see(page.locator('.queue-table'), 'broken spine');
+    await shot('queue-pulls-barcode');
+    await page.getByRole('link', { name: 'Show the whole list' }).click();
+    await countOf(rows, 2);
+  });
+
   it('works at a narrow width', async () => {
     await page.setViewportSize({ width: 380, height: 800 });
     await go('/scan');
@@ -339,6 +447,141 @@ describe('the technician console in a browser (system)', () => {
     await go('/scan');
     await page.waitForURL(/\/sign-in\?next=%2Fscan&reason=/);
     await see(page.locator('.message.warning'), 'Sign in again');
+  });
+
+  it('ran every page without a script error', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+/**
+ * The address people use for the console: a plain TCP pass-through (as a load balancer would be) in
+ * front of the console process. It exists first, so the console can be told its own callback URL
+ * before the harness has picked the console's port.
+ */
+class FrontDoor {
+  targetPort = 0;
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((client) => {
+      const upstream = createConnection({ host: '127.0.0.1', port: this.targetPort });
+      client.pipe(upstream).pipe(client);
+      const close = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', close);
+      upstream.on('error', close);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+/**
+ * Production sign-in in a real browser: the console and cataloging verify tokens only with the keys
+ * of a real (small) OpenID Connect provider run by the test, on another site (localhost rather than
+ * 127.0.0.1), so the cookies meet the same SameSite rules as in a deployment. A person signs in at
+ * the provider, comes back signed in with the roles and branch of their account, and cataloging
+ * accepts the token the console forwards; a forged answer is refused with a page that says what to do.
+ */
+describe('signing in at the library identity provider in a browser (system)', () => {
+  const AUDIENCE = 'technical-services';
+  const frontDoor = new FrontDoor();
+  let consoleAddress: string;
+  let idp: TestIdentityProvider;
+  let system: SystemHarness;
+  let userDataDir: string;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const atProvider = () => page.waitForURL((url) => url.toString().startsWith(`${idp.issuer}/authorize`));
+  const status = (path: string) => page.evaluate(`fetch(${JSON.stringify(path)}).then((r) => r.status)`) as Promise<number>;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    consoleAddress = await frontDoor.start();
+    // A public client: PKCE alone protects the code (the other integration test uses a client secret).
+    idp = new TestIdentityProvider({ id: 'technician-console', redirectUri: `${consoleAddress}/auth/callback` }, AUDIENCE, 'localhost');
+    await idp.start();
+    system = new SystemHarness({
+      AUTH_MODE: 'jwks',
+      JWKS_URL: idp.jwksUrl,
+      JWT_ISSUER: idp.issuer,
+      JWT_AUDIENCE: AUDIENCE,
+      CONSOLE_DEV_SIGN_IN: 'false',
+      OIDC_ISSUER_URL: idp.issuer,
+      OIDC_CLIENT_ID: 'technician-console',
+      OIDC_REDIRECT_URL: `${consoleAddress}/auth/callback`,
+      OIDC_STATE_SECRET: 'system-test-state-secret-0123456789abcdef',
+    });
+    await system.start(['cataloging']);
+    await system.start(['console']);
+    frontDoor.targetPort = Number(new URL(system.url('console')).port);
+    userDataDir = mkdtempSync(join(tmpdir(), 'console-oidc-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await system?.stop();
+    await idp?.stop();
+    await frontDoor.stop();
+  }, 60_000);
+
+  it('sends a visitor to the provider and back, signed in with the roles and branch of their library account', async () => {
+    idp.account = { sub: 'tess.tech', name: 'Tess Tech', roles: ['technician', 'wiki-editor'], branches: ['CEN'] };
+    await page.goto(`${consoleAddress}/queues`);
+    await atProvider();
+    await shot('oidc-provider-sign-in');
+    await page.getByRole('button', { name: 'Sign in to the library' }).click();
+    await page.waitForURL(`${consoleAddress}/queues`);
+    expect(await page.locator('.who').innerText()).toContain('Tess Tech · technician · CEN');
+    // The token the console forwards is the provider's, and cataloging takes it on its own keys.
+    expect(await status('/api/cataloging/items?branch=CEN')).toBe(200);
+    expect(await status('/api/cataloging/items?branch=NOR')).toBe(403);
+    await shot('oidc-signed-in');
+  });
+
+  it('refuses an answer that does not belong to the sign-in this browser started, saying what to do', async () => {
+    await page.goto(`${consoleAddress}/sign-in?next=%2Fscan`);
+    await atProvider();
+    await page.goto(`${consoleAddress}/auth/callback?code=stolen-code&state=forged-state`);
+    const problem = page.locator('.message.error');
+    expect(await problem.innerText()).toContain('state mismatch');
+    expect(await problem.innerText()).toContain('Sign in again from this browser');
+    await shot('oidc-state-mismatch');
+
+    await page.getByRole('link', { name: 'Sign in again' }).click();
+    await atProvider();
+    await page.getByRole('button', { name: 'Sign in to the library' }).click();
+    await page.waitForURL(`${consoleAddress}/scan`);
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('barcode');
+  });
+
+  it('signs out of the console, and back in through the provider', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${consoleAddress}/signed-out`);
+    expect(await page.locator('.message.success').innerText()).toContain('You are signed out of the console.');
+    expect(await status('/api/cataloging/items?branch=CEN')).toBe(401);
+    await shot('oidc-signed-out');
+
+    idp.account = { sub: 'cal', name: 'Cal Loger', roles: ['cataloger'], branches: ['NOR'] };
+    await page.getByRole('link', { name: 'Sign in again' }).click();
+    await atProvider();
+    await page.getByRole('button', { name: 'Sign in to the library' }).click();
+    await page.waitForURL(`${consoleAddress}/scan`);
+    expect(await page.locator('.who').innerText()).toContain('Cal Loger · cataloger · NOR');
   });
 
   it('ran every page without a script error', () => {
