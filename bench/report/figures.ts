@@ -1,3 +1,4 @@
+import { MIXED_ACTIVITIES, MIXED_CALLS, MIXED_EFFECTS } from '../scenarios/mixed-day.plan';
 import { ServiceName } from '../support/world';
 
 /** One run's measurements, keyed by figure (e.g. `bulk.itemsPerS`). */
@@ -78,6 +79,42 @@ const STEADY: FigureDefinition[] = [
   { key: 'steady.maxSustainedRate', scenario: 'steady', label: 'highest sustained rate (p99 < 1 s, no backlog)', unit: 'items/s', better: 'higher', reference: 'reference.itemsPerS' },
 ];
 
+/** The day as a whole, then each activity: operations, operations/s, each call's time, each effect's time to the catalog. */
+function mixedFigures(): FigureDefinition[] {
+  const figures: FigureDefinition[] = [
+    { key: 'mixed.items', scenario: 'mixed', label: 'items the day works over (disjoint parts per activity)', unit: 'items', better: 'higher' },
+    { key: 'mixed.ops', scenario: 'mixed', label: 'HTTP operations, all activities', unit: 'ops', better: 'higher' },
+    { key: 'mixed.durationS', scenario: 'mixed', label: 'day: first call → last answer', unit: 's', better: 'lower' },
+    { key: 'mixed.opsPerS', scenario: 'mixed', label: 'operations per second, all activities at once', unit: 'ops/s', better: 'higher' },
+    { key: 'mixed.settledS', scenario: 'mixed', label: 'day: first call → every effect in the catalog', unit: 's', better: 'lower' },
+    {
+      key: 'mixed.mismatches',
+      scenario: 'mixed',
+      label: 'items not in the status their path ends in',
+      unit: 'items',
+      better: 'lower',
+      target: { text: '= 0', met: (median) => median === 0 },
+    },
+  ];
+  for (const activity of MIXED_ACTIVITIES) {
+    figures.push(
+      { key: `mixed.${activity}.ops`, scenario: 'mixed', label: `${activity}: operations`, unit: 'ops', better: 'higher' },
+      { key: `mixed.${activity}.opsPerS`, scenario: 'mixed', label: `${activity}: operations per second`, unit: 'ops/s', better: 'higher' },
+    );
+    for (const call of MIXED_CALLS.filter((c) => c.activity === activity)) {
+      const base = { scenario: 'mixed' as const, unit: 'ms', better: 'lower' as const };
+      if (call.once) figures.push({ ...base, key: `mixed.${activity}.${call.key}.ms`, label: `${activity}: ${call.label} (once)` });
+      else for (const p of [50, 95, 99]) figures.push({ ...base, key: `mixed.${activity}.${call.key}.p${p}Ms`, label: `${activity}: ${call.label}, p${p}` });
+    }
+    for (const effect of MIXED_EFFECTS.filter((e) => e.activity === activity)) {
+      for (const p of [50, 95, 99]) {
+        figures.push({ key: `mixed.${activity}.${effect.key}.p${p}Ms`, scenario: 'mixed', label: `${activity}: ${effect.label}, p${p}`, unit: 'ms', better: 'lower' });
+      }
+    }
+  }
+  return figures;
+}
+
 function resourceFigures(services: ServiceName[]): FigureDefinition[] {
   const figures: FigureDefinition[] = [];
   for (const service of services) {
@@ -99,10 +136,15 @@ function resourceFigures(services: ServiceName[]): FigureDefinition[] {
     figures.push({ key: `resources.${service}.cpuPer1000.steady`, scenario: 'resources', label: `${service}: CPU per 1,000 items, steady`, unit: 'cpu-s', better: 'lower', reference: 'reference.cpuPer1000' });
   }
   figures.push({ key: 'resources.all.cpuPer1000.steady', scenario: 'resources', label: 'all services: CPU per 1,000 items, steady', unit: 'cpu-s', better: 'lower', reference: 'reference.cpuPer1000' });
+  // Per operation, not per item: an operation of the mixed day moves at most a few items (a bindery request up to 25).
+  for (const service of services) {
+    figures.push({ key: `resources.${service}.cpuPer1000.mixed`, scenario: 'resources', label: `${service}: CPU per 1,000 operations, mixed day`, unit: 'cpu-s', better: 'lower', reference: 'reference.cpuPer1000' });
+  }
+  figures.push({ key: 'resources.all.cpuPer1000.mixed', scenario: 'resources', label: 'all services: CPU per 1,000 operations, mixed day', unit: 'cpu-s', better: 'lower', reference: 'reference.cpuPer1000' });
   return figures;
 }
 
 /** Every figure the report knows, in print order; figures no run measured are left out of the report. */
 export function figureDefinitions(services: ServiceName[]): FigureDefinition[] {
-  return [...REFERENCE, ...BULK, ...STEADY, ...resourceFigures(services)];
+  return [...REFERENCE, ...BULK, ...STEADY, ...mixedFigures(), ...resourceFigures(services)];
 }

@@ -1,7 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { round, spread } from '../support/stats';
+import { MIXED_SHARES, MIXED_STAFF, MixedActivity } from '../scenarios/mixed-day.plan';
 import { FigureDefinition, RunFigures, ScenarioName } from './figures';
+
+const pct = (activity: MixedActivity) => `${Math.round(MIXED_SHARES[activity] * 100)}%`;
 
 export type ScenarioStatus = 'ok' | 'failed' | 'unavailable' | 'not-implemented';
 
@@ -89,6 +92,8 @@ const TITLES: Record<ScenarioName, string> = {
 
 function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
+  // Counts (operations, items, mismatches) read as counts.
+  if (Number.isInteger(value)) return value.toLocaleString('en-US');
   const abs = Math.abs(value);
   if (abs >= 100) return Math.round(value).toLocaleString('en-US');
   if (abs >= 10) return value.toFixed(1);
@@ -165,6 +170,7 @@ export function renderMarkdown(report: BenchReport): string {
     '- Services run from `dist/` as real processes in a world of their own (schemas `bench_<id>_<service>`, exchange `bench.<id>.events`, queue prefix `bench.<id>.`), fresh for every run and dropped afterwards; `--attach` uses running services instead.',
     '- Bulk receipt: one `POST /shipments` of N pre-labelled books (only `stamp` pending), then `POST /steps` carts of 500 one after another; "all SHELF_READY" is the last `item_status_history.at` of the shipment\'s items, from the moment the POST was sent.',
     '- Steady arrivals: single-item shipments on a fixed schedule (open loop); latency from intake\'s `item.created_at` to cataloging\'s first `item_status_history.at` of the item, read from the tables. The highest sustained rate is searched in steps of ×1.5 (then once between the last rate that held and the first that did not): sustained means every arrival answered 201, all in the catalog within 5 s of the last, p99 under 1 s and no growing lag.',
+    `- Mixed day: one shipment of a fifth of N books (100 to 2,000), received, stamped and shelved, then split in disjoint parts that are put where their activity starts (not measured): on the shelf (pulls ${pct('pulls')}, weeding ${pct('weeding')}), IN_REPAIR (repairs ${pct('repairs')}), AWAITING_BINDERY (bindery ${pct('bindery')}), WITHDRAWN (sales ${pct('sales')}). Then all five activities at once, closed loop (${MIXED_STAFF}). A third of the pulls are for binding and every tenth is not found; every tenth repair is condemned and one in ten sent to the bindery, every tenth weeding candidate kept, every tenth sale reported twice. Call times are as the client saw them; an effect's time runs from the moment its request was sent to cataloging's \`item_status_history.at\` of the new status. The bindery returns its books once the catalog shows them AT_BINDERY, so its operations/s include that wait. Mismatches: items whose status in cataloging's API is not the one their path ends in. CPU is per 1,000 operations.`,
     '- Memory: peak resident set (VmHWM) of each service process over its run. CPU: utime+stime from `/proc/<pid>/stat` over the scenario, per 1,000 items. PostgreSQL\'s and RabbitMQ\'s own CPU is not counted (on either side).',
     '',
   );

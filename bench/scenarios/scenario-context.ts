@@ -3,10 +3,12 @@ import { ItemFactory } from '../support/fixtures';
 import { JsonClient } from '../support/http';
 import { Measurements } from '../support/measurements';
 import { ServiceFleet } from '../support/services';
-import { ServiceName } from '../support/world';
+import { BenchWorld, ServiceName } from '../support/world';
 
 /** What a service scenario works with: the running services, a technician's clients, the tables. */
 export interface ScenarioContext {
+  /** Its names (schemas, queue prefix), and whether the bench is attached to running services. */
+  world: BenchWorld;
   fleet: ServiceFleet;
   intake: JsonClient;
   cataloging: JsonClient;

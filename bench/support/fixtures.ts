@@ -11,6 +11,9 @@ export interface ShipmentLine {
   callNumberScheme: 'lc';
   securityTag: 'strip';
   preApplied: ['cover'];
+  /** Shelving location; the mixed day scopes its weeding rule to a collection of its own. */
+  collection?: string;
+  publicationYear?: number;
 }
 
 /**

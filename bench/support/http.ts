@@ -30,6 +30,10 @@ export class JsonClient {
     return this.send<T>('POST', path, body, timeoutMs);
   }
 
+  put<T = unknown>(path: string, body: unknown, timeoutMs = 120_000): Promise<HttpResponse<T>> {
+    return this.send<T>('PUT', path, body, timeoutMs);
+  }
+
   send<T>(method: string, path: string, body: unknown, timeoutMs: number): Promise<HttpResponse<T>> {
     const url = new URL(path, this.baseUrl);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));

@@ -30,6 +30,7 @@ export class Measurements {
     const expected: Array<[string, string, string[]]> = [
       [this.intake, 'item', ['id', 'created_at']],
       [this.cataloging, 'item_status_history', ['item_id', 'to_status', 'at']],
+      [this.cataloging, 'catalog_item', ['id', 'status']],
     ];
     for (const [schema, table, columns] of expected) {
       const { rows } = await this.pool.query<{ column_name: string }>(
@@ -86,6 +87,34 @@ export class Measurements {
       [itemIds],
     );
     return Number(rows[0].count);
+  }
+
+  /** Each item's status of record in the catalog now (items the catalog does not know are left out). */
+  async currentStatuses(itemIds: string[]): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ id: string; status: string }>(
+      `SELECT id, status FROM "${this.cataloging}".catalog_item WHERE id = ANY($1::uuid[])`,
+      [itemIds],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
+  /**
+   * For each (item, status, since): milliseconds from `since` (epoch ms, the moment a request was
+   * sent) to the first time cataloging recorded the item in that status at or after it; null where it
+   * has not (yet). In the order given.
+   */
+  async visibleAfter(effects: ReadonlyArray<{ itemId: string; status: string; sinceMs: number }>): Promise<Array<number | null>> {
+    if (effects.length === 0) return [];
+    const { rows } = await this.pool.query<{ ord: string; latency_ms: number | null }>(
+      `SELECT e.ord, (extract(epoch FROM min(h.at)) * 1000)::float8 - e.since_ms AS latency_ms
+         FROM unnest($1::uuid[], $2::text[], $3::float8[]) WITH ORDINALITY AS e(item_id, status, since_ms, ord)
+         LEFT JOIN "${this.cataloging}".item_status_history h
+           ON h.item_id = e.item_id AND h.to_status = e.status AND h.at >= to_timestamp(e.since_ms / 1000.0)
+        GROUP BY e.ord, e.since_ms
+        ORDER BY e.ord`,
+      [effects.map((e) => e.itemId), effects.map((e) => e.status), effects.map((e) => e.sinceMs)],
+    );
+    return rows.map((r) => r.latency_ms);
   }
 
   async close(): Promise<void> {

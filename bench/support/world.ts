@@ -19,6 +19,8 @@ export class BenchWorld {
   readonly eventsExchange: string;
   readonly partnersExchange: string;
   readonly queuePrefix: string;
+  /** Queues a scenario caused the services to declare (a partner's), dropped with the world. */
+  private readonly adoptedQueues = new Set<string>();
 
   private constructor(
     readonly id: string,
@@ -42,6 +44,16 @@ export class BenchWorld {
     return this.attached ? service : `bench_${this.id}_${service}`;
   }
 
+  /** The queue the services declare for a partner (`<prefix>partner.<id>`, as @app/messaging names it). */
+  partnerQueue(partnerId: string): string {
+    return `${this.queuePrefix}partner.${partnerId}`;
+  }
+
+  /** Drop this queue with the world, should the scenario that caused it not get to. */
+  adoptQueue(queue: string): void {
+    this.adoptedQueues.add(queue);
+  }
+
   /** The environment a service process of this world starts with. */
   env(service: ServiceName, port: number): Record<string, string> {
     return {
@@ -60,7 +72,8 @@ export class BenchWorld {
 
   /** Drops the world's schemas, queues and exchanges; every step tolerates what is already gone. */
   async cleanup(): Promise<void> {
-    if (this.attached) return;
+    // BENCH_KEEP_WORLD leaves the schemas and queues for a look at the tables afterwards (drop them by hand).
+    if (this.attached || process.env.BENCH_KEEP_WORLD) return;
     const problems: string[] = [];
     const queues: string[] = [];
     for (const service of SERVICES) {
@@ -68,7 +81,7 @@ export class BenchWorld {
       queues.push(main, `${main}.dlq`, ...RETRY_QUEUES.map((n) => `${main}.retry.${n}`));
     }
     const unroutable = `${this.eventsExchange}.unroutable`;
-    queues.push(unroutable);
+    queues.push(unroutable, ...this.adoptedQueues);
     try {
       await deleteBrokerObjects({ queues, exchanges: [this.eventsExchange, this.partnersExchange, unroutable] });
     } catch (error) {
