@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { connect } from 'amqplib';
 import { Client } from 'pg';
 import { mintDevelopmentToken } from '../libs/auth/src/development-token';
+import { ensureDatabaseAndSchema } from '../libs/platform/src/database/ensure-database';
 import { runReference } from './reference/reference.scenario';
 import { figureDefinitions, RunFigures, ScenarioName } from './report/figures';
 import { buildReport, renderText, ScenarioState, writeReport } from './report/report';
@@ -267,6 +268,8 @@ async function serviceRun(
 async function versions(): Promise<Record<string, string>> {
   const result: Record<string, string> = { node: process.version };
   try {
+    // On a fresh machine the database does not exist until a service first starts.
+    await ensureDatabaseAndSchema(DATABASE_URL, 'public');
     const client = new Client({ connectionString: DATABASE_URL });
     await client.connect();
     result.postgresql = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;

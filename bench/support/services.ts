@@ -59,7 +59,9 @@ export class ServiceFleet {
     const port = await freePort();
     const log: string[] = [];
     this.logs.set(name, log);
-    const child = spawn(process.execPath, [main], {
+    // BENCH_SERVICE_NODE_ARGS profiles the services, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, main], {
       cwd: repoRoot(),
       env: { PATH: process.env.PATH, ...this.world.env(name, port) },
       stdio: ['ignore', 'pipe', 'pipe'],
