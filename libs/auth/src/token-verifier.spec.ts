@@ -91,6 +91,20 @@ describe('TokenVerifier in jwks mode', () => {
     );
   });
 
+  it('remembers a verified token, but not past its expiry', async () => {
+    const token = await idp.sign(staff, { expiresIn: '30s' }); // sooner than the cache would forget it
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first); // the same caller, without checking the signature again
+    // Only the clock is faked (45 s on: the token has expired); timers and I/O run as usual.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'queueMicrotask'] });
+    try {
+      jest.setSystemTime(Date.now() + 45_000);
+      await expect(verifier.verify(token)).rejects.toThrow('token expired');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('rejects an expired token', async () => {
     expect(await rejection(await idp.sign(staff, { expiresIn: '-10m' }))).toBe('token expired');
   });

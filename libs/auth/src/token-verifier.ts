@@ -15,6 +15,11 @@ const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', '
 // Identity provider and service clocks drift a little; a few seconds avoids spurious "expired".
 const CLOCK_TOLERANCE_SECONDS = 5;
 
+// Verified tokens are remembered briefly: a client sends the same token with every request, and
+// checking its signature again each time was a measurable share of a busy service's CPU.
+const VERIFIED_CACHE_SIZE = 1_000;
+const VERIFIED_CACHE_MS = 60_000;
+
 /** The key source failed (JWKS unreachable or unreadable): not the caller's fault, so 503 rather than 401. */
 class KeySourceUnavailable extends Error {}
 
@@ -25,6 +30,8 @@ class KeySourceUnavailable extends Error {}
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly verifyOptions: JWTVerifyOptions;
+  /** Token → caller, until the token expires or a minute passes (so a key withdrawn from the JWKS stops working soon). */
+  private readonly verified = new Map<string, { user: AuthenticatedUser; until: number }>();
 
   constructor(options: AuthModuleOptions) {
     const common = {
@@ -60,6 +67,18 @@ export class TokenVerifier {
 
   /** Resolves to the caller, or rejects with 401 (bad token) or 503 (identity provider keys unavailable). */
   async verify(token: string): Promise<AuthenticatedUser> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && known.until > now) return known.user;
+    if (known) this.verified.delete(token);
+    const { user, expiresAt } = await this.verifyAfresh(token);
+    if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    // exp is required; the clock tolerance is not extended to remembered tokens.
+    this.verified.set(token, { user, until: Math.min(now + VERIFIED_CACHE_MS, expiresAt) });
+    return user;
+  }
+
+  private async verifyAfresh(token: string): Promise<{ user: AuthenticatedUser; expiresAt: number }> {
     let payload: JWTPayload;
     try {
       // Two overloads (static key vs key function) that TypeScript cannot pick from a union.
@@ -71,7 +90,7 @@ export class TokenVerifier {
       throw new UnauthorizedException(describeJoseError(error), { cause: error });
     }
     try {
-      return AuthenticatedUser.fromClaims(payload);
+      return { user: AuthenticatedUser.fromClaims(payload), expiresAt: (payload.exp ?? 0) * 1000 };
     } catch (error) {
       if (error instanceof InvalidClaimsError) throw new UnauthorizedException(`invalid token claims: ${error.message}`);
       throw error;
