@@ -275,31 +275,36 @@ export class EventConsumer {
    */
   private async processBatch(ready: ReadyDelivery[]): Promise<ProcessResult[]> {
     let results: ProcessResult[] = [];
+    let fresh: boolean[] = [];
     try {
       await this.dataSource.transaction(async (manager) => {
-        const fresh = await this.recordProcessed(manager, ready);
+        fresh = await this.recordProcessed(manager, ready);
         const todo = ready.filter((_, i) => fresh[i]);
-        // A message alone needs no fast path (a failing one would run twice for nothing).
         let handled: ProcessResult[] | undefined;
-        if (todo.length > 1) {
+        if (todo.length === 1) {
+          // A message alone needs no savepoint: if it declines, the whole transaction goes.
+          const [result] = await this.handleOneByOne(manager, todo, false);
+          if (result.outcome.kind !== 'ack') throw new DeclinedAlone(result);
+          handled = [result];
+        } else if (todo.length > 1) {
           await manager.query('SAVEPOINT event_batch');
           handled = await this.handleTogether(manager, todo);
-          if (!handled) await manager.query('ROLLBACK TO SAVEPOINT event_batch');
-        }
-        if (!handled) {
-          handled = await this.handleOneByOne(manager, todo);
-          const declined = todo.filter((_, i) => handled![i].outcome.kind !== 'ack').map((item) => item.envelope.id);
-          // Not processed after all: the retry (or the dead-letter replay) must find no record of it.
-          if (declined.length > 0) {
-            await manager.query(`DELETE FROM "${this.options.schema}".processed_message WHERE message_id = ANY($1::uuid[])`, [declined]);
+          if (!handled) {
+            await manager.query('ROLLBACK TO SAVEPOINT event_batch');
+            handled = await this.handleOneByOne(manager, todo, true);
+            const declined = todo.filter((_, i) => handled![i].outcome.kind !== 'ack').map((item) => item.envelope.id);
+            // Not processed after all: the retry (or the dead-letter replay) must find no record of it.
+            if (declined.length > 0) {
+              await manager.query(`DELETE FROM "${this.options.schema}".processed_message WHERE message_id = ANY($1::uuid[])`, [declined]);
+            }
           }
         }
-        let next = 0;
-        results = ready.map((_, i) => (fresh[i] ? handled![next++] : { outcome: { kind: 'ack' }, duplicate: true, outgoing: [] }));
+        results = this.inDeliveryOrder(fresh, handled ?? []);
         // The events of every message that stays, written once for the batch, before the commit.
         await writeOutbox(manager, this.options.schema, results.flatMap((result) => result.outgoing));
       });
     } catch (error) {
+      if (error instanceof DeclinedAlone) return this.inDeliveryOrder(fresh, [error.result]);
       if (ready.length === 1) return [{ outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, outgoing: [] }];
       this.logger.warn(`batch of ${ready.length} failed (${(error as Error).message}); handling its messages one by one`);
       const oneByOne: ProcessResult[] = [];
@@ -308,6 +313,12 @@ export class EventConsumer {
     }
     if (results.some((result) => result.outgoing.length > 0)) this.relay.wake();
     return results;
+  }
+
+  /** The handled messages' results, with an ack for each duplicate, in the batch's order. */
+  private inDeliveryOrder(fresh: boolean[], handled: ProcessResult[]): ProcessResult[] {
+    let next = 0;
+    return fresh.map((isFresh) => (isFresh ? handled[next++] : { outcome: { kind: 'ack' }, duplicate: true, outgoing: [] }));
   }
 
   /**
@@ -356,13 +367,13 @@ export class EventConsumer {
     return results;
   }
 
-  /** The careful path: each message under its own savepoint, rolled back alone if it declines or fails. */
-  private async handleOneByOne(manager: EntityManager, todo: ReadyDelivery[]): Promise<ProcessResult[]> {
+  /** The careful path: each message under its own savepoint (when others share the transaction), rolled back alone if it declines or fails. */
+  private async handleOneByOne(manager: EntityManager, todo: ReadyDelivery[], savepoints: boolean): Promise<ProcessResult[]> {
     const results: ProcessResult[] = [];
     for (const item of todo) {
       // Reusing the name is fine: ROLLBACK TO goes back to the latest savepoint of that name, and
       // leaving the earlier ones unreleased saves a round trip per message.
-      await manager.query('SAVEPOINT event_handler');
+      if (savepoints) await manager.query('SAVEPOINT event_handler');
       const tx = new Transaction(manager, this.options);
       let result: ProcessResult;
       try {
@@ -371,7 +382,7 @@ export class EventConsumer {
       } catch (error) {
         result = { outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, outgoing: [] };
       }
-      if (result.outcome.kind !== 'ack') await manager.query('ROLLBACK TO SAVEPOINT event_handler');
+      if (savepoints && result.outcome.kind !== 'ack') await manager.query('ROLLBACK TO SAVEPOINT event_handler');
       results.push(result);
     }
     return results;
@@ -433,6 +444,13 @@ export class EventConsumer {
       },
     });
     this.ack(message, generation);
+  }
+}
+
+/** Rolls back the transaction of a message handled alone that declined; carries its outcome out. */
+class DeclinedAlone extends Error {
+  constructor(readonly result: ProcessResult) {
+    super(`declined: ${result.outcome.kind}`);
   }
 }
 

@@ -75,17 +75,24 @@ export class OutboxRelay {
     if (!channel) throw new Error('outbox relay is not started');
     const schema = this.options.schema;
     return this.dataSource.transaction(async (manager) => {
+      // Claimed and marked in one statement; the mark commits only after every confirm (below), and
+      // the row locks keep other replicas off these rows until then.
       const rows: OutboxRow[] = await manager.query(
-        `SELECT id, exchange, routing_key, type, payload FROM "${schema}".outbox_message
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `WITH claimed AS (
+           SELECT id FROM "${schema}".outbox_message WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+         ), marked AS (
+           UPDATE "${schema}".outbox_message o SET published_at = now() FROM claimed WHERE o.id = claimed.id
+           RETURNING o.id, o.seq, o.exchange, o.routing_key, o.type, o.payload
+         )
+         SELECT id, exchange, routing_key, type, payload FROM marked ORDER BY seq`,
         [this.options.outboxBatchSize],
       );
       if (rows.length === 0) {
         messagingMetrics.outboxPending.set({ service: this.options.service }, 0);
         return 0;
       }
-      // Publish the whole batch, then wait for every confirm: one round of confirms per batch. A
-      // failure rolls back and leaves the rows pending for the next pass.
+      // Publish the whole batch in order, then wait for every confirm: one round of confirms per
+      // batch. A failure rolls back and leaves the rows pending for the next pass.
       await Promise.all(
         rows.map((row) => {
           const envelope = JSON.parse(row.payload) as { correlationId?: string; occurredAt?: string };
@@ -100,7 +107,6 @@ export class OutboxRelay {
           });
         }),
       );
-      await manager.query(`UPDATE "${schema}".outbox_message SET published_at = now() WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
       for (const row of rows) messagingMetrics.published.inc({ service: this.options.service, type: row.type });
       return rows.length;
     });
