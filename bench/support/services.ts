@@ -68,6 +68,7 @@ export class ServiceFleet {
     });
     this.children.set(name, child);
     const keep = (chunk: Buffer) => {
+      if (process.env.BENCH_SERVICE_LOG) require('node:fs').appendFileSync(`${process.env.BENCH_SERVICE_LOG}.${name}`, chunk);
       log.push(chunk.toString());
       if (log.length > 200) log.shift();
     };

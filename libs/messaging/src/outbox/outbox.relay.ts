@@ -76,15 +76,20 @@ export class OutboxRelay {
     const schema = this.options.schema;
     return this.dataSource.transaction(async (manager) => {
       // Claimed and marked in one statement; the mark commits only after every confirm (below), and
-      // the row locks keep other replicas off these rows until then.
+      // the row locks keep other replicas off these rows until then. The mark's commit need not wait
+      // for the disk (synchronous_commit off, this transaction only): if a crash loses it, the rows are
+      // published again and consumers drop the duplicates. It saves a WAL flush per pass, and on a
+      // slow disk those flushes are what every other commit queues behind.
       const rows: OutboxRow[] = await manager.query(
-        `WITH claimed AS (
+        `WITH relaxed AS (
+           SELECT set_config('synchronous_commit', 'off', true)
+         ), claimed AS (
            SELECT id FROM "${schema}".outbox_message WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
          ), marked AS (
            UPDATE "${schema}".outbox_message o SET published_at = now() FROM claimed WHERE o.id = claimed.id
            RETURNING o.id, o.seq, o.exchange, o.routing_key, o.type, o.payload
          )
-         SELECT id, exchange, routing_key, type, payload FROM marked ORDER BY seq`,
+         SELECT id, exchange, routing_key, type, payload FROM marked, relaxed ORDER BY seq`,
         [this.options.outboxBatchSize],
       );
       if (rows.length === 0) {
