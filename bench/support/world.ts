@@ -67,6 +67,8 @@ export class BenchWorld {
       QUEUE_PREFIX: this.queuePrefix,
       // Request logs at info would measure pino as much as the service; warnings still show problems.
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      // BENCH_SERVICE_ENV="PREFETCH=400,CONSUMER_BATCH_SIZE=200" tries other settings without a rebuild.
+      ...Object.fromEntries((process.env.BENCH_SERVICE_ENV ?? '').split(',').filter(Boolean).map((pair) => pair.split('=', 2) as [string, string])),
     };
   }
 

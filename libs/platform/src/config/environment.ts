@@ -29,8 +29,8 @@ export class Environment {
   @Matches(/^[A-Za-z0-9._-]+$/) PARTNERS_EXCHANGE = 'library.partners';
   @IsOptional() @Matches(/^[A-Za-z0-9._-]*$/) QUEUE_PREFIX = '';
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000) PREFETCH = 100;
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000) CONSUMER_BATCH_SIZE = 50;
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000) PREFETCH = 1000;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000) CONSUMER_BATCH_SIZE = 250;
   /** Batches handled side by side; must stay below the connection pool (10). */
   @Transform(toInt) @IsInt() @Min(1) @Max(8) CONSUMER_LANES = 4;
   /** Comma-separated delays of the retry queues, in milliseconds. */
