@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment, loadEnvironment, retryDelays } from '@app/platform/config/environment';
+import { ConsoleEnvironment, loadConsoleEnvironment } from '../../apps/console/src/config/console-environment';
 import { generated, Manifest, named, ofKind, renderKustomization, ROOT } from './kustomize';
 import { validateManifests } from './manifest-schemas';
 import {
@@ -18,10 +19,14 @@ import {
  * The Kubernetes deployment (deploy/k8s), rendered by Kustomize for each overlay and checked offline:
  * every manifest against the Kubernetes and operator schemas, then the promises the deployment makes
  * (probes, drain, scaling, secrets, routing) and its agreement with the code (the broker topology the
- * services declare, the event types they handle, what their RabbitMQ users and database roles may do).
+ * services declare, the event types they handle, what their RabbitMQ users and database roles may do,
+ * the console's own configuration rules, sign-in included).
  */
 
 const OVERLAYS = ['dev', 'production'] as const;
+/** Every Deployment: the four services and the technician console (same image, no database or broker). */
+const WORKLOADS = [...SERVICES, 'console'] as const;
+type Workload = (typeof WORKLOADS)[number];
 type Overlay = (typeof OVERLAYS)[number];
 const EXAMPLE_PARTNERS = [
   { id: 'acme-bindery', pattern: 'bindery.acme-bindery.#' },
@@ -36,8 +41,8 @@ function manifestsOf(overlay: Overlay): Manifest[] {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Container = any;
-function appContainer(manifests: Manifest[], service: Service): Container {
-  const containers = named(manifests, 'Deployment', service).spec.template.spec.containers as Container[];
+function appContainer(manifests: Manifest[], workload: Workload): Container {
+  const containers = named(manifests, 'Deployment', workload).spec.template.spec.containers as Container[];
   expect(containers).toHaveLength(1);
   return containers[0];
 }
@@ -49,23 +54,35 @@ function platformConfig(manifests: Manifest[]): Record<string, string> {
 }
 
 /** Secrets that production expects to exist (not in git): created by operations or by an operator. */
-const EXTERNAL_SECRETS = new Set([...SERVICES.flatMap((s) => [`${s}-db-credentials`, `${s}-amqp-credentials`]), 'library-db-ca']);
+const EXTERNAL_SECRETS = new Set([...SERVICES.flatMap((s) => [`${s}-db-credentials`, `${s}-amqp-credentials`]), 'library-db-ca', 'console-oidc']);
+
+/** Stand-ins shaped like what deploy/README.md has operations put in an external Secret. */
+const EXTERNAL_SECRET_STAND_INS: Record<string, string> = {
+  // What `openssl rand -base64 48` gives: 64 characters.
+  'console-oidc/OIDC_STATE_SECRET': Buffer.alloc(48, 'state').toString('base64'),
+  'console-oidc/OIDC_CLIENT_SECRET': 'stand-in-client-secret',
+};
 
 /**
- * A container's environment as the kubelet builds it: envFrom, then env in order, `$(VAR)` expanded
- * from what came before. Secret values come from the rendered Secrets (dev) or stand-ins (production).
+ * A container's environment as the kubelet builds it: envFrom (a later source winning), then env in
+ * order, `$(VAR)` expanded from what came before. Secret values come from the rendered Secrets (dev)
+ * or stand-ins (production); an optional reference to a missing key leaves the variable unset.
  */
 function effectiveEnvironment(manifests: Manifest[], container: Container): Record<string, string> {
   const env: Record<string, string> = {};
-  const secretValue = (name: string, key: string): string => {
+  const secretValue = (name: string, key: string, optional: boolean): string | undefined => {
     const secret = generated(manifests, 'Secret', name) ?? manifests.find((m) => m.kind === 'Secret' && m.metadata.name === name);
     if (secret) {
       const data = secret.data ?? {};
-      if (!(key in data)) throw new Error(`Secret ${name} has no key ${key}`);
+      if (!(key in data)) {
+        if (optional) return undefined;
+        throw new Error(`Secret ${name} has no key ${key}`);
+      }
       return Buffer.from(data[key], 'base64').toString('utf8');
     }
-    if (!EXTERNAL_SECRETS.has(name.replace(/-[a-z0-9]{10}$/, ''))) throw new Error(`Secret ${name} is neither rendered nor one of the documented external secrets`);
-    return key === 'username' ? name.replace(/-(db|amqp)-credentials$/, '') : `stand-in-${key}`;
+    const external = name.replace(/-[a-z0-9]{10}$/, '');
+    if (!EXTERNAL_SECRETS.has(external)) throw new Error(`Secret ${name} is neither rendered nor one of the documented external secrets`);
+    return EXTERNAL_SECRET_STAND_INS[`${external}/${key}`] ?? (key === 'username' ? name.replace(/-(db|amqp)-credentials$/, '') : `stand-in-${key}`);
   };
   for (const source of container.envFrom ?? []) {
     const config = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === source.configMapRef?.name);
@@ -73,8 +90,11 @@ function effectiveEnvironment(manifests: Manifest[], container: Container): Reco
     Object.assign(env, config.data);
   }
   for (const variable of container.env ?? []) {
-    if (variable.valueFrom?.secretKeyRef) env[variable.name] = secretValue(variable.valueFrom.secretKeyRef.name, variable.valueFrom.secretKeyRef.key);
-    else if (variable.valueFrom) throw new Error(`${variable.name}: only secretKeyRef is expected in valueFrom`);
+    if (variable.valueFrom?.secretKeyRef) {
+      const { name, key, optional } = variable.valueFrom.secretKeyRef;
+      const value = secretValue(name, key, optional === true);
+      if (value !== undefined) env[variable.name] = value;
+    } else if (variable.valueFrom) throw new Error(`${variable.name}: only secretKeyRef is expected in valueFrom`);
     else env[variable.name] = String(variable.value ?? '').replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env[name] ?? whole);
   }
   return env;
@@ -84,14 +104,19 @@ function serviceEnvironment(manifests: Manifest[], service: Service): Environmen
   return loadEnvironment({}, effectiveEnvironment(manifests, appContainer(manifests, service)));
 }
 
-/** nginx with use-regex: the first path whose regex (case-insensitive) matches, rewritten to /$2. */
-function route(manifests: Manifest[], requestPath: string): { service: string; path: string } | undefined {
-  const ingress = named(manifests, 'Ingress', 'library');
+/** The console's environment through the console's own loader (its OpenID Connect rules included). */
+function consoleEnvironment(manifests: Manifest[]): ConsoleEnvironment {
+  return loadConsoleEnvironment(effectiveEnvironment(manifests, appContainer(manifests, 'console')));
+}
+
+/** nginx with use-regex: the first path whose regex (case-insensitive) matches, rewritten when the Ingress says so. */
+function route(manifests: Manifest[], requestPath: string, ingressName = 'library'): { service: string; path: string } | undefined {
+  const ingress = named(manifests, 'Ingress', ingressName);
   const rewrite = ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/rewrite-target'];
   for (const rule of ingress.spec.rules) {
     for (const path of rule.http.paths) {
       const match = new RegExp(`^${path.path}`, 'i').exec(requestPath);
-      if (match) return { service: path.backend.service.name, path: rewrite!.replace(/\$(\d)/g, (_, n: string) => match[Number(n)] ?? '') };
+      if (match) return { service: path.backend.service.name, path: rewrite ? rewrite.replace(/\$(\d)/g, (_, n: string) => match[Number(n)] ?? '') : requestPath };
     }
   }
   return undefined;
@@ -118,7 +143,7 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       expect(manifests.filter((m) => m.kind !== 'Namespace').every((m) => m.metadata.namespace === namespace)).toBe(true);
     });
 
-    it.each(SERVICES)('runs %s as a Deployment with its Service, autoscaler and disruption budget', (service) => {
+    it.each(WORKLOADS)('runs %s as a Deployment with its Service, autoscaler and disruption budget', (service) => {
       const deployment = named(manifests, 'Deployment', service);
       // The autoscaler owns the replica count: a count in the Deployment would reset it on every apply.
       expect(deployment.spec.replicas).toBeUndefined();
@@ -141,19 +166,18 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       // With one replica (dev) a minAvailable budget would block every node drain.
       expect(pdb.spec.maxUnavailable ?? 0).toBeGreaterThanOrEqual(1);
 
-      // One image for all four; SERVICE picks the app, PORT and DB_SCHEMA are the service's own.
+      // One image for all five; SERVICE picks the app, PORT is its own.
       const env = effectiveEnvironment(manifests, container);
       expect(env.SERVICE).toBe(service);
-      expect(env.DB_SCHEMA).toBe(service);
       expect(Number(env.PORT)).toBe(container.ports.find((p: { name: string }) => p.name === portName).containerPort);
     });
 
-    it('runs the same image for every service', () => {
-      const images = new Set(SERVICES.map((s) => appContainer(manifests, s).image));
+    it('runs the same image for every service and the console', () => {
+      const images = new Set(WORKLOADS.map((s) => appContainer(manifests, s).image));
       expect(images.size).toBe(1);
     });
 
-    it.each(SERVICES)('probes %s: readiness on /health/ready and liveness on /health/live, on its port', (service) => {
+    it.each(WORKLOADS)('probes %s: readiness on /health/ready and liveness on /health/live, on its port', (service) => {
       const container = appContainer(manifests, service);
       expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
       expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
@@ -172,7 +196,7 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       expect(deployment.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(drainMs);
     });
 
-    it.each(SERVICES)('sets resource requests and limits for %s, its heap inside the memory limit', (service) => {
+    it.each(WORKLOADS)('sets resource requests and limits for %s, its heap inside the memory limit', (service) => {
       const { resources, env } = appContainer(manifests, service);
       for (const resource of ['cpu', 'memory']) {
         expect(resources.requests[resource]).toBeDefined();
@@ -187,6 +211,7 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
     it.each(SERVICES)("configures %s so that the service's own environment validation accepts it", (service) => {
       const env = serviceEnvironment(manifests, service);
       expect(env.NODE_ENV).toBe('production');
+      expect(env.DB_SCHEMA).toBe(service);
       expect(env.DATABASE_URL).toMatch(new RegExp(`^postgres://${service}:[^@]+@library-db-rw:5432/library\\?sslmode=verify-full&sslrootcert=/etc/library/db-ca/ca\\.crt$`));
       expect(env.AMQP_URL).toMatch(/^amqp:\/\/[^:]+:[^@]+@rabbitmq:5672$/);
       // The CA file the URL names is mounted from the cluster's CA secret.
@@ -197,7 +222,7 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
 
     it('keeps secret values out of Deployments and ConfigMaps', () => {
       const secretish = /(PASSWORD|SECRET|TOKEN|PRIVATE|CREDENTIAL|_KEY)$/;
-      for (const service of SERVICES) {
+      for (const service of WORKLOADS) {
         for (const variable of appContainer(manifests, service).env) {
           if (secretish.test(variable.name)) expect({ [variable.name]: variable.valueFrom?.secretKeyRef ? 'from a Secret' : 'inline' }).toEqual({ [variable.name]: 'from a Secret' });
           // A URL may carry credentials only as references to variables that come from Secrets.
@@ -237,6 +262,67 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
         expect(SERVICES).toContain(path.backend.service.name);
         expect(path.backend.service.port).toEqual({ name: 'http' });
       }
+    });
+
+    it("configures the console so that the console's own environment validation accepts it, calling the services inside the cluster", () => {
+      const env = consoleEnvironment(manifests);
+      const container = appContainer(manifests, 'console');
+      expect(env.PORT).toBe(container.ports.find((p: { name: string }) => p.name === 'http').containerPort);
+      // Each upstream URL is that service's in-cluster Service, on a port the Service exposes (80 when none is given).
+      const upstream = { intake: env.INTAKE_URL, cataloging: env.CATALOGING_URL, conservation: env.CONSERVATION_URL, disposal: env.DISPOSAL_URL };
+      for (const service of SERVICES) {
+        const url = new URL(upstream[service]);
+        const ports = named(manifests, 'Service', service).spec.ports.map((p: { port: number }) => p.port);
+        expect({ service, host: url.hostname, port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), path: url.pathname }).toEqual({
+          service,
+          host: service,
+          port: ports[0],
+          path: '/',
+        });
+        expect(ports).toHaveLength(1);
+      }
+      // Tokens are verified exactly as the services verify them, or the console would show people as
+      // signed in whom the services refuse (or the reverse).
+      const services = serviceEnvironment(manifests, 'intake');
+      expect({ AUTH_MODE: env.AUTH_MODE, JWKS_URL: env.JWKS_URL, JWT_ISSUER: env.JWT_ISSUER, JWT_AUDIENCE: env.JWT_AUDIENCE }).toEqual({
+        AUTH_MODE: services.AUTH_MODE,
+        JWKS_URL: services.JWKS_URL,
+        JWT_ISSUER: services.JWT_ISSUER,
+        JWT_AUDIENCE: services.JWT_AUDIENCE,
+      });
+      expect(env.BRANCHES).toBe(services.BRANCHES);
+    });
+
+    it('gives the console longer to terminate than it takes to drain', () => {
+      const env = consoleEnvironment(manifests);
+      // Drain: SHUTDOWN_GRACE_MS answering "shutting down" to readiness, then a request in flight
+      // that may wait SERVICE_TIMEOUT_MS on a service.
+      expect(env.SHUTDOWN_GRACE_MS).toBeGreaterThan(0);
+      const grace = named(manifests, 'Deployment', 'console').spec.template.spec.terminationGracePeriodSeconds;
+      expect(grace * 1000).toBeGreaterThan(env.SHUTDOWN_GRACE_MS + env.SERVICE_TIMEOUT_MS);
+    });
+
+    it('routes the console host to the console at the root, never exposing /metrics', () => {
+      const ingress = named(manifests, 'Ingress', 'console');
+      // Its pages, assets, cookies and callback use absolute paths: nothing may be stripped or rewritten.
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/rewrite-target']).toBeUndefined();
+      for (const path of ['/', '/scan', '/sign-in', '/auth/callback?code=x&state=y', '/assets/console.css', '/api/intake/shipments', '/health/ready']) {
+        expect(route(manifests, path, 'console')).toEqual({ service: 'console', path });
+      }
+      for (const hidden of ['/metrics', '/metrics/', '/Metrics', '/metrics?x=1']) {
+        expect({ hidden, route: route(manifests, hidden, 'console') }).toEqual({ hidden, route: undefined });
+      }
+      const paths = ingress.spec.rules.flatMap((r: { http: { paths: unknown[] } }) => r.http.paths);
+      expect(paths.map((p: { backend: unknown }) => p.backend)).toEqual(paths.map(() => ({ service: { name: 'console', port: { name: 'http' } } })));
+      // A host of its own, not one of the services' routes.
+      const serviceHosts = named(manifests, 'Ingress', 'library').spec.rules.map((r: { host: string }) => r.host);
+      for (const rule of ingress.spec.rules) expect(serviceHosts).not.toContain(rule.host);
+      // Uploads up to the console's BODY_LIMIT get through nginx (its default is 1m). Both count k/m in 1024s.
+      const bytes = (size: string) => {
+        const [, amount, unit] = /^(\d+)(k|m)b?$/i.exec(size)!;
+        return Number(amount) * 1024 ** (unit.toLowerCase() === 'k' ? 1 : 2);
+      };
+      expect(bytes(ingress.metadata.annotations!['nginx.ingress.kubernetes.io/proxy-body-size'])).toBeGreaterThanOrEqual(bytes(consoleEnvironment(manifests).BODY_LIMIT));
     });
 
     it.each(SERVICES)('declares the exchanges and queues exactly as %s declares them at start', async (service) => {
@@ -397,8 +483,8 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       expect(postgres.spec.enableSuperuserAccess).toBe(false);
     });
 
-    it('scales each service between two and more replicas', () => {
-      for (const service of SERVICES) expect(named(manifests(), 'HorizontalPodAutoscaler', service).spec.minReplicas).toBeGreaterThanOrEqual(2);
+    it('scales each service and the console between two and more replicas', () => {
+      for (const service of WORKLOADS) expect(named(manifests(), 'HorizontalPodAutoscaler', service).spec.minReplicas).toBeGreaterThanOrEqual(2);
     });
 
     it('verifies tokens with the identity provider’s keys and has no shared token secret', () => {
@@ -409,13 +495,15 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
         expect(appContainer(manifests(), service).env.map((e: { name: string }) => e.name)).not.toContain('JWT_SECRET');
         expect(serviceEnvironment(manifests(), service).AUTH_MODE).toBe('jwks');
       }
+      expect(appContainer(manifests(), 'console').env.map((e: { name: string }) => e.name)).not.toContain('JWT_SECRET');
+      expect(consoleEnvironment(manifests()).AUTH_MODE).toBe('jwks');
       expect(JSON.stringify(manifests())).not.toContain('JWT_SECRET');
     });
 
     it('keeps every secret out of git: no Secret is rendered, only documented ones are referenced', () => {
       expect(ofKind(manifests(), 'Secret')).toEqual([]);
       const referenced = new Set<string>();
-      for (const service of SERVICES) {
+      for (const service of WORKLOADS) {
         const deployment = named(manifests(), 'Deployment', service);
         for (const e of appContainer(manifests(), service).env) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
         for (const v of deployment.spec.template.spec.volumes) if (v.secret) referenced.add(v.secret.secretName);
@@ -433,9 +521,45 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       expect(image).not.toMatch(/:latest$|:local$/);
     });
 
-    it('serves the ingress over TLS', () => {
-      const ingress = named(manifests(), 'Ingress', 'library');
+    it.each(['library', 'console'])('serves the %s ingress over TLS only', (name) => {
+      const ingress = named(manifests(), 'Ingress', name);
       expect(ingress.spec.tls[0].hosts).toEqual(ingress.spec.rules.map((r: { host: string }) => r.host));
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/force-ssl-redirect']).toBe('true');
+    });
+
+    it('signs people in to the console at the identity provider (OpenID Connect), never with the development screen', () => {
+      const env = consoleEnvironment(manifests());
+      expect(env.NODE_ENV).toBe('production');
+      expect({ oidcSignIn: env.oidcSignIn, devSignIn: env.devSignIn, secureCookies: env.secureCookies }).toEqual({ oidcSignIn: true, devSignIn: false, secureCookies: true });
+      expect(env.CONSOLE_DEV_SIGN_IN).not.toBe(true);
+      // One identity provider: the one people sign in at issues the tokens the services accept.
+      expect(env.OIDC_ISSUER_URL!.replace(/\/$/, '')).toBe(env.JWT_ISSUER!.replace(/\/$/, ''));
+      // The callback browsers are sent back to is the console Ingress's own (TLS) host.
+      const callback = new URL(env.OIDC_REDIRECT_URL!);
+      const ingress = named(manifests(), 'Ingress', 'console');
+      expect(callback.protocol).toBe('https:');
+      expect(ingress.spec.tls.flatMap((t: { hosts: string[] }) => t.hosts)).toContain(callback.host);
+      expect(route(manifests(), callback.pathname, 'console')).toEqual({ service: 'console', path: '/auth/callback' });
+    });
+
+    it('takes the console\'s provider settings from ConfigMap console-config and its secrets from Secret console-oidc', () => {
+      const config = generated(manifests(), 'ConfigMap', 'console-config');
+      expect(Object.keys(config?.data ?? {})).toEqual(expect.arrayContaining(['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_REDIRECT_URL', 'OIDC_SCOPES']));
+      const container = appContainer(manifests(), 'console');
+      expect(container.envFrom.map((s: { configMapRef: { name: string } }) => s.configMapRef.name)).toContain(config!.metadata.name);
+      const fromSecret = Object.fromEntries(
+        container.env.filter((e: { valueFrom?: unknown }) => e.valueFrom).map((e: { name: string; valueFrom: { secretKeyRef: unknown } }) => [e.name, e.valueFrom.secretKeyRef]),
+      );
+      expect(fromSecret).toEqual({
+        // A public client (PKCE alone) has no client secret; the state secret the pod cannot start without.
+        OIDC_CLIENT_SECRET: { name: 'console-oidc', key: 'OIDC_CLIENT_SECRET', optional: true },
+        OIDC_STATE_SECRET: { name: 'console-oidc', key: 'OIDC_STATE_SECRET' },
+      });
+      // Accepted as a public client too: the optional client secret left out of the Secret.
+      const withoutClientSecret = structuredClone(manifests());
+      const consoleContainer = appContainer(withoutClientSecret, 'console');
+      consoleContainer.env = consoleContainer.env.filter((e: { name: string }) => e.name !== 'OIDC_CLIENT_SECRET');
+      expect(consoleEnvironment(withoutClientSecret).OIDC_CLIENT_SECRET).toBeUndefined();
     });
   });
 
@@ -451,6 +575,19 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       }
     });
 
+    it('signs people in to the console with the development screen, its tokens signed with the services\' secret', () => {
+      const env = consoleEnvironment(manifests());
+      expect({ devSignIn: env.devSignIn, oidcSignIn: env.oidcSignIn, AUTH_MODE: env.AUTH_MODE }).toEqual({ devSignIn: true, oidcSignIn: false, AUTH_MODE: 'hs256' });
+      // The console mints the token the services then verify: the same secret, or every call is a 401.
+      const variable = appContainer(manifests(), 'console').env.find((e: { name: string }) => e.name === 'JWT_SECRET');
+      expect(variable.valueFrom.secretKeyRef.name).toMatch(/^library-auth-[a-z0-9]{10}$/);
+      for (const service of SERVICES) expect(env.JWT_SECRET).toBe(serviceEnvironment(manifests(), service).JWT_SECRET);
+      // The dev ingress is plain HTTP: a Secure cookie would never come back.
+      expect(env.secureCookies).toBe(false);
+      expect(named(manifests(), 'Ingress', 'console').spec.tls).toBeUndefined();
+      expect(appContainer(manifests(), 'console').env.filter((e: { name: string }) => e.name.startsWith('OIDC_'))).toEqual([]);
+    });
+
     it('renders every Secret and ConfigMap the workloads and operators name', () => {
       const names = new Set(ofKind(manifests(), 'Secret').map((s) => s.metadata.name));
       for (const role of named(manifests(), 'Cluster', 'library-db').spec.managed.roles) {
@@ -459,13 +596,13 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       }
       for (const user of ofKind(manifests(), 'User')) if (user.spec.importCredentialsSecret) expect(names).toContain(user.spec.importCredentialsSecret.name);
       // effectiveEnvironment fails on a reference to a missing Secret, key or ConfigMap.
-      for (const service of SERVICES) expect(() => effectiveEnvironment(manifests(), appContainer(manifests(), service))).not.toThrow();
+      for (const service of WORKLOADS) expect(() => effectiveEnvironment(manifests(), appContainer(manifests(), service))).not.toThrow();
     });
 
     it('fits a laptop: one replica, one RabbitMQ node, one PostgreSQL instance', () => {
       expect(named(manifests(), 'RabbitmqCluster', 'rabbitmq').spec.replicas).toBe(1);
       expect(named(manifests(), 'Cluster', 'library-db').spec.instances).toBe(1);
-      for (const service of SERVICES) expect(named(manifests(), 'HorizontalPodAutoscaler', service).spec.minReplicas).toBe(1);
+      for (const service of WORKLOADS) expect(named(manifests(), 'HorizontalPodAutoscaler', service).spec.minReplicas).toBe(1);
     });
   });
 
@@ -493,6 +630,39 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       const reports = validateManifests([broken(mutate as (m: Manifest) => void, kind as string)]);
       expect(reports).toHaveLength(1);
       expect(reports[0].problems.join('\n')).toMatch(expected as RegExp);
+    });
+
+    /** The production overlay with the console's ConfigMap or container changed as an operator might get it wrong. */
+    const productionConsole = (mutate: (config: Record<string, string>, container: Container) => void): Manifest[] => {
+      const manifests = structuredClone(manifestsOf('production'));
+      mutate(generated(manifests, 'ConfigMap', 'console-config')!.data!, appContainer(manifests, 'console'));
+      return manifests;
+    };
+    const withoutEnv = (container: Container, name: string) => (container.env = container.env.filter((e: { name: string }) => e.name !== name));
+
+    it('accepts the production console as rendered (the cases below differ from it in one thing)', () => {
+      expect(() => consoleEnvironment(productionConsole(() => undefined))).not.toThrow();
+    });
+
+    it.each([
+      ['no client id', (c: Record<string, string>) => delete c.OIDC_CLIENT_ID, /OIDC_CLIENT_ID is needed/],
+      ['no redirect URL', (c: Record<string, string>) => delete c.OIDC_REDIRECT_URL, /OIDC_REDIRECT_URL must be/],
+      ['a plain-HTTP redirect URL', (c: Record<string, string>) => (c.OIDC_REDIRECT_URL = c.OIDC_REDIRECT_URL.replace('https:', 'http:')), /OIDC_REDIRECT_URL must be an https URL in production/],
+      ['a redirect URL that is not the callback', (c: Record<string, string>) => (c.OIDC_REDIRECT_URL = c.OIDC_REDIRECT_URL.replace('/auth/callback', '/')), /must end in \/auth\/callback/],
+      ['a plain-HTTP issuer', (c: Record<string, string>) => (c.OIDC_ISSUER_URL = c.OIDC_ISSUER_URL.replace('https:', 'http:')), /OIDC_ISSUER_URL must be an https URL in production/],
+      ['no issuer (the secrets then stray)', (c: Record<string, string>) => delete c.OIDC_ISSUER_URL, /OIDC_STATE_SECRET.* set but OIDC_ISSUER_URL is not/],
+      ['scopes without openid', (c: Record<string, string>) => (c.OIDC_SCOPES = 'profile email'), /OIDC_SCOPES must include openid/],
+      ['the development sign-in switched on', (c: Record<string, string>) => (c.CONSOLE_DEV_SIGN_IN = 'true'), /CONSOLE_DEV_SIGN_IN must not be true in production/],
+      ['no state secret', (_: Record<string, string>, container: Container) => withoutEnv(container, 'OIDC_STATE_SECRET'), /OIDC_STATE_SECRET is needed/],
+      ['an upstream URL that is not a URL', (_: Record<string, string>, container: Container) => (container.env.find((e: { name: string }) => e.name === 'INTAKE_URL').value = 'intake'), /INTAKE_URL must be an http\(s\) URL/],
+    ])("fails the production console's configuration with %s", (_, mutate, expected) => {
+      expect(() => consoleEnvironment(productionConsole(mutate as (config: Record<string, string>, container: Container) => void))).toThrow(expected as RegExp);
+    });
+
+    it('fails the production console with HS256 tokens: the provider\'s are verified over JWKS', () => {
+      const manifests = structuredClone(manifestsOf('production'));
+      generated(manifests, 'ConfigMap', 'platform-config')!.data!.AUTH_MODE = 'hs256';
+      expect(() => consoleEnvironment(manifests)).toThrow(/OIDC_ISSUER_URL needs AUTH_MODE=jwks/);
     });
 
     it('fails a kind it has no schema for', () => {
