@@ -133,7 +133,6 @@ export class ShipmentsService {
     });
     try {
       await this.uow.run(async (tx) => {
-        await this.refuseKnownBarcodes(tx, lines);
         const steps = await this.profiles.stepsFor(tx.manager, shipment.branch);
         for (const line of lines) {
           const split = stepsAtReceipt(steps[line.materialType], {
@@ -226,22 +225,14 @@ export class ShipmentsService {
     };
   }
 
-  /** One query for the whole shipment; every known barcode is named (up to a cap), then nothing is stored. */
-  private async refuseKnownBarcodes(tx: Transaction, lines: ReceivedLine[]): Promise<void> {
-    const barcodes = lines.flatMap((line) => (line.barcode ? [line.barcode] : []));
-    if (barcodes.length === 0) return;
-    const known: Array<{ barcode: string }> = await tx.manager.query(`SELECT barcode FROM item WHERE barcode = ANY($1::text[])`, [barcodes]);
-    if (known.length === 0) return;
-    const knownSet = new Set(known.map((row) => row.barcode));
-    const problems = lines.filter((line) => line.barcode && knownSet.has(line.barcode)).map((line) => `items[${line.line}].barcode: ${line.barcode} is already received`);
-    throw new ConflictException(`${summarise(problems)}; nothing of the shipment was stored`);
-  }
-
   /**
    * Items go in as JSON records expanded by PostgreSQL (`jsonb_to_recordset`): one parameter per
    * chunk instead of twenty per row, and array columns (creators, steps) without string encoding.
+   * A barcode already received is skipped by the insert itself (no query beforehand); then every
+   * such barcode is named (up to a cap) and nothing of the shipment is stored.
    */
   private async insertItems(tx: Transaction, shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
+    const inserted = new Set<string>();
     for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
       const rows = lines.slice(start, start + INSERT_CHUNK).map((line) => ({
         id: line.id,
@@ -263,7 +254,7 @@ export class ShipmentsService {
         required_steps: line.requiredSteps,
         pending_steps: line.pendingSteps,
       }));
-      await tx.manager.query(
+      const returned: Array<{ id: string }> = await tx.manager.query(
         `INSERT INTO item (id, barcode, shipment_id, line, branch, material_type, title, creators, isbn, issn, publisher,
                            publication_year, call_number, call_number_scheme, security_tag, collection, price, currency,
                            required_steps, pending_steps, processed_at, created_at)
@@ -273,10 +264,16 @@ export class ShipmentsService {
            FROM jsonb_to_recordset($1::jsonb) AS r(
                   id uuid, barcode text, line integer, material_type text, title text, creators text[], isbn text, issn text,
                   publisher text, publication_year integer, call_number text, call_number_scheme text, security_tag text,
-                  collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[])`,
+                  collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[])
+         ON CONFLICT (barcode) DO NOTHING RETURNING id`,
         [JSON.stringify(rows), shipment.id, shipment.branch, shipment.receivedAt],
       );
+      for (const row of returned) inserted.add(row.id);
     }
+    const known = lines.filter((line) => !inserted.has(line.id));
+    if (known.length === 0) return;
+    const problems = known.map((line) => `items[${line.line}].barcode: ${line.barcode} is already received`);
+    throw new ConflictException(`${summarise(problems)}; nothing of the shipment was stored`);
   }
 
   /** The steps the vendor did are recorded like any other, with `vendor` as their source. */
