@@ -267,44 +267,43 @@ export class EventConsumer {
   /**
    * One transaction for the batch. Its messages are recorded as processed with one statement (the
    * duplicates stop there), then handled in delivery order: runs of one type go to the type's batch
-   * handler, other messages to their handler, all under one savepoint. If every handler acks, that is
-   * the whole cost. If one declines or fails, the batch goes back to the savepoint and is handled
-   * again one message at a time, each under its own savepoint, so the one that declines is rolled back
-   * alone (with its processed record) and the others commit together. If the transaction itself fails
+   * handler, other messages to their handler. If every handler acks, that is the whole cost. If one
+   * declines or fails, the transaction is rolled back and the batch handled again one message at a
+   * time, each under its own savepoint, so the one that declines is rolled back alone (with its
+   * processed record) and the others commit together. If the transaction itself fails
    * (a lost connection, a deadlock), nothing of it is durable and each message is tried again on its own.
    */
-  private async processBatch(ready: ReadyDelivery[]): Promise<ProcessResult[]> {
+  private async processBatch(ready: ReadyDelivery[], careful = false): Promise<ProcessResult[]> {
     let results: ProcessResult[] = [];
     let fresh: boolean[] = [];
     try {
       await this.dataSource.transaction(async (manager) => {
         fresh = await this.recordProcessed(manager, ready);
         const todo = ready.filter((_, i) => fresh[i]);
-        let handled: ProcessResult[] | undefined;
+        let handled: ProcessResult[] = [];
         if (todo.length === 1) {
           // A message alone needs no savepoint: if it declines, the whole transaction goes.
           const [result] = await this.handleOneByOne(manager, todo, false);
           if (result.outcome.kind !== 'ack') throw new DeclinedAlone(result);
           handled = [result];
+        } else if (todo.length > 1 && !careful) {
+          handled = (await this.handleTogether(manager, todo)) ?? throwFastPathDeclined();
         } else if (todo.length > 1) {
-          await manager.query('SAVEPOINT event_batch');
-          handled = await this.handleTogether(manager, todo);
-          if (!handled) {
-            await manager.query('ROLLBACK TO SAVEPOINT event_batch');
-            handled = await this.handleOneByOne(manager, todo, true);
-            const declined = todo.filter((_, i) => handled![i].outcome.kind !== 'ack').map((item) => item.envelope.id);
-            // Not processed after all: the retry (or the dead-letter replay) must find no record of it.
-            if (declined.length > 0) {
-              await manager.query(`DELETE FROM "${this.options.schema}".processed_message WHERE message_id = ANY($1::uuid[])`, [declined]);
-            }
+          handled = await this.handleOneByOne(manager, todo, true);
+          const declined = todo.filter((_, i) => handled[i].outcome.kind !== 'ack').map((item) => item.envelope.id);
+          // Not processed after all: the retry (or the dead-letter replay) must find no record of it.
+          if (declined.length > 0) {
+            await manager.query(`DELETE FROM "${this.options.schema}".processed_message WHERE message_id = ANY($1::uuid[])`, [declined]);
           }
         }
-        results = this.inDeliveryOrder(fresh, handled ?? []);
+        results = this.inDeliveryOrder(fresh, handled);
         // The events of every message that stays, written once for the batch, before the commit.
         await writeOutbox(manager, this.options.schema, results.flatMap((result) => result.outgoing));
       });
     } catch (error) {
       if (error instanceof DeclinedAlone) return this.inDeliveryOrder(fresh, [error.result]);
+      // The fast path met a message that declines: all of it is rolled back and done again carefully.
+      if (error instanceof FastPathDeclined) return this.processBatch(ready, true);
       if (ready.length === 1) return [{ outcome: { kind: 'retry', reason: (error as Error).message || String(error) }, duplicate: false, outgoing: [] }];
       this.logger.warn(`batch of ${ready.length} failed (${(error as Error).message}); handling its messages one by one`);
       const oneByOne: ProcessResult[] = [];
@@ -445,6 +444,13 @@ export class EventConsumer {
     });
     this.ack(message, generation);
   }
+}
+
+/** Rolls back a batch whose fast path met a message that declines, to do it again one message at a time. */
+class FastPathDeclined extends Error {}
+
+function throwFastPathDeclined(): never {
+  throw new FastPathDeclined('a message of the batch declined on the fast path');
 }
 
 /** Rolls back the transaction of a message handled alone that declined; carries its outcome out. */
