@@ -4,7 +4,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { checkInfrastructure, loadEnvironment } from '@app/platform';
+import { checkInfrastructure, loadEnvironment, SERVICE_NODE_ARGS } from '@app/platform';
 
 const SERVICES = ['intake', 'cataloging', 'conservation', 'disposal', 'console'] as const;
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   for (const service of SERVICES) {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'apps', service, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, join(__dirname, '..', 'apps', service, 'src', 'main.js')], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: process.env,
     });

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { SERVICE_NODE_ARGS } from '../../libs/platform/src/runtime/service-heap';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { JsonClient } from './http';
@@ -61,7 +62,7 @@ export class ServiceFleet {
     this.logs.set(name, log);
     // BENCH_SERVICE_NODE_ARGS profiles the services, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
     const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, main], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, ...nodeArgs, main], {
       cwd: repoRoot(),
       env: { PATH: process.env.PATH, ...this.world.env(name, port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { parse } from 'yaml';
 import { loadEnvironment } from '@app/platform/config/environment';
+import { SERVICE_NODE_ARGS } from '@app/platform/runtime/service-heap';
 import { ConsoleEnvironment, loadConsoleEnvironment } from '../../apps/console/src/config/console-environment';
 import { ROOT } from './kustomize';
 import { SERVICES } from './messaging-topology';
@@ -311,5 +312,11 @@ describe('deploy/docker/Dockerfile', () => {
     expect(instructions.some((i) => i.instruction === 'RUN' && /npm prune --omit=dev/.test(i.args))).toBe(true);
     expect(runtime.find((i) => i.instruction === 'USER')?.args).toBe('node');
     expect(runtime.some((i) => i.instruction === 'ENV' && /NODE_ENV=production/.test(i.args))).toBe(true);
+  });
+
+  it('gives the services the same heap budget as npm start, the tests and the benchmark', () => {
+    const runtime = instructions.filter((i) => i.stage === Math.max(...instructions.map((x) => x.stage)));
+    const nodeOptions = runtime.find((i) => i.instruction === 'ENV' && i.args.startsWith('NODE_OPTIONS='))?.args.slice('NODE_OPTIONS='.length);
+    expect(nodeOptions?.split(/\s+/)).toEqual([...SERVICE_NODE_ARGS]);
   });
 });

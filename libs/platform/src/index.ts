@@ -11,3 +11,4 @@ export * from './bootstrap';
 export * from './preflight';
 export * from './http/pagination';
 export * from './http/item-ref';
+export * from './runtime/service-heap';

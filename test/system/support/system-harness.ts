@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { Producer } from '@app/contracts';
+import { SERVICE_NODE_ARGS } from '@app/platform';
 import { eventually, TestRun } from '../../support/test-run';
 
 export type ServiceName = Exclude<Producer, 'circulation'>;
@@ -68,7 +69,7 @@ export class SystemHarness {
   private async launch(instance: InstanceName): Promise<void> {
     const service = this.services.get(instance)!;
     const name = service.name;
-    const child = spawn(process.execPath, [join(ROOT, `dist/apps/${name}/src/main.js`)], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_ARGS, join(ROOT, `dist/apps/${name}/src/main.js`)], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
