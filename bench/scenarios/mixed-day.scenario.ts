@@ -459,7 +459,7 @@ async function pulls(day: DayLog, staff: Staff, items: DayItem[]): Promise<void>
     handoff.add();
   }).finally(() => handoff.finish());
   const walking = walk(handoff, 'pull requests', async () => {
-    const entries = await pages<{ id: string }>(day, 'pulls', 'pullList', technician, `/pull-list?branch=${BRANCH}`, (e) => requested.has(e.id) && !done.has(e.id));
+    const entries = await pages<{ id: string }>(day, 'pulls', 'pullList', technician, `/pull-list?branch=${BRANCH}`, (e) => e.id, (e) => requested.has(e.id) && !done.has(e.id));
     for (const entry of entries) {
       const item = requested.get(entry.id)!;
       const path = PATHS.pull(item.index);
@@ -550,7 +550,7 @@ async function weeding(day: DayLog, staff: Staff, items: DayItem[]): Promise<voi
   })().finally(() => handoff.finish());
   const technician = staff.disposal.technician;
   const walking = walk(handoff, 'approved weeding candidates', async () => {
-    const entries = await pages<{ candidateId: string }>(day, 'weeding', 'pullList', technician, `/pull-list?branch=${BRANCH}`, (e) => approved.has(e.candidateId) && !done.has(e.candidateId));
+    const entries = await pages<{ candidateId: string }>(day, 'weeding', 'pullList', technician, `/pull-list?branch=${BRANCH}`, (e) => e.candidateId, (e) => approved.has(e.candidateId) && !done.has(e.candidateId));
     for (const entry of entries) {
       const item = approved.get(entry.candidateId)!;
       const res = await day.call('weeding', 'pulled', 200, 'POST pulled', () => technician.post(`/weeding-candidates/${entry.candidateId}/pulled`, undefined));
@@ -579,7 +579,7 @@ async function sales(ctx: ScenarioContext, day: DayLog, staff: Staff, items: Day
     handoff.add();
   }).finally(() => handoff.finish());
   const selling = walk(handoff, 'listings', async () => {
-    const entries = await pages<{ id: string; price: string; currency: string }>(day, 'sales', 'platformListings', staff.disposal.platform, '/platform/listings', (e) => listed.has(e.id) && !sold.has(e.id));
+    const entries = await pages<{ id: string; price: string; currency: string }>(day, 'sales', 'platformListings', staff.disposal.platform, '/platform/listings', (e) => e.id, (e) => listed.has(e.id) && !sold.has(e.id));
     for (const entry of entries) {
       const item = listed.get(entry.id)!;
       const sale = { price: entry.price, currency: entry.currency, orderRef: `BENCH-${tag}-${item.index}`, soldAt: new Date().toISOString() };
@@ -613,14 +613,19 @@ async function walk(handoff: Handoff, what: string, walkOnce: () => Promise<numb
   }
 }
 
-/** Every page of a list, then the entries that are ours and still to do (taken before any is worked, so the list does not shift under the paging). */
-async function pages<E>(day: DayLog, activity: MixedActivity, call: string, client: JsonClient, path: string, mine: (entry: E) => boolean): Promise<E[]> {
-  const found: E[] = [];
+/**
+ * Every page of a list, then the entries that are ours and still to do (taken before any is worked).
+ * Others add to the list while it is paged, which shifts entries onto the next page: each is kept once.
+ */
+async function pages<E>(
+  day: DayLog, activity: MixedActivity, call: string, client: JsonClient, path: string, key: (entry: E) => string, mine: (entry: E) => boolean,
+): Promise<E[]> {
+  const found = new Map<string, E>();
   const separator = path.includes('?') ? '&' : '?';
   for (let offset = 0; ; offset += PAGE) {
     const res = await day.call<Page<E>>(activity, call, 200, `GET ${path}`, () => client.get(`${path}${separator}limit=${PAGE}&offset=${offset}`));
-    found.push(...res.body.data.filter(mine));
-    if (offset + PAGE >= res.body.page.total) return found;
+    for (const entry of res.body.data.filter(mine)) found.set(key(entry), entry);
+    if (offset + PAGE >= res.body.page.total) return [...found.values()];
   }
 }
 
