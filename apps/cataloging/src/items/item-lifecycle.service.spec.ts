@@ -33,3 +33,36 @@ describe('ItemLifecycle.transition', () => {
     expect(new IllegalTransitionError(item(ItemStatus.SOLD), ItemStatus.AVAILABLE).getStatus()).toBe(409);
   });
 });
+
+describe('ItemLifecycle.transitionAll', () => {
+  it('writes one UPDATE per kind of move, leaving alone a column whose change is undefined', async () => {
+    const statements: { sql: string; params: unknown[] }[] = [];
+    const manager = {
+      connection: {
+        getMetadata: () => ({
+          findColumnWithPropertyName: (property: string) =>
+            ({ status: { databaseName: 'status', type: 'text' }, version: { databaseName: 'version', type: 'integer' }, statusChangedAt: { databaseName: 'status_changed_at', type: 'timestamptz' }, shelvedAt: { databaseName: 'shelved_at', type: 'timestamptz' } })[property],
+        }),
+      },
+      query: async (sql: string, params: unknown[]) => {
+        statements.push({ sql, params });
+        return sql.includes('WITH moved') ? (JSON.parse(params[0] as string) as { id: string }[]).map(({ id }) => ({ id })) : [];
+      },
+      findBy: async () => [],
+      insert: async () => undefined,
+    };
+    const tx = { manager, publish: () => ({ id: 'e', correlationId: 'c' }) } as unknown as Transaction;
+    const record = { id: 'r', title: 't', creators: [], isbn: null, issn: null, publicationYear: null };
+    const make = (id: string) =>
+      Object.assign(new CatalogItem(), { id, barcode: null, status: ItemStatus.SHELF_READY, version: 3, recordId: 'r', record, conditions: [], checkoutCount: 0 });
+    const [a, b] = [make('00000000-0000-4000-8000-00000000000a'), make('00000000-0000-4000-8000-00000000000b')];
+    await new ItemLifecycle().transitionAll(tx, [
+      { item: a, to: ItemStatus.AVAILABLE, options: { actor: 'x', set: { shelvedAt: new Date('2026-01-01T00:00:00Z') } } },
+      { item: b, to: ItemStatus.AVAILABLE, options: { actor: 'x', set: { shelvedAt: undefined } } },
+    ]);
+    const updates = statements.filter((s) => s.sql.includes('WITH moved'));
+    expect(updates).toHaveLength(2);
+    expect(updates.map((u) => u.sql.includes('shelved_at'))).toEqual([true, false]);
+    expect([a.version, b.version, a.status, b.status]).toEqual([4, 4, ItemStatus.AVAILABLE, ItemStatus.AVAILABLE]);
+  });
+});

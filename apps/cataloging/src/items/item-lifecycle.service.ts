@@ -128,7 +128,7 @@ export class ItemLifecycle {
     const planned = moves.map(({ item, to, options }) => ({
       item,
       from: item.status,
-      changes: { ...options.set, status: to, version: item.version + 1, statusChangedAt: options.at ?? new Date() } as ItemChanges & ItemMove,
+      changes: { ...definedOnly(options.set), status: to, version: item.version + 1, statusChangedAt: options.at ?? new Date() } as ItemChanges & ItemMove,
       options,
     }));
     const groups = new Map<string, typeof planned>();
@@ -155,7 +155,7 @@ export class ItemLifecycle {
    * numbers of such updates).
    */
   async amend(tx: Transaction, item: CatalogItem, changes: ItemChanges, changed: string[]): Promise<void> {
-    const update = { ...changes, version: item.version + 1 };
+    const update = { ...definedOnly(changes), version: item.version + 1 };
     const moved = await this.updateVersioned(tx, [{ item, changes: update }]);
     if (!moved.has(item.id)) throw new ConcurrentChangeError(item);
     Object.assign(item, update);
@@ -232,6 +232,11 @@ export class ItemLifecycle {
     }
     return items.map((item) => item.record!);
   }
+}
+
+/** The changes that say something: like TypeORM's own updates, an undefined property leaves its column alone. */
+function definedOnly(changes: ItemChanges | undefined): ItemChanges {
+  return Object.fromEntries(Object.entries(changes ?? {}).filter(([, value]) => value !== undefined)) as ItemChanges;
 }
 
 /** The columns every move writes. */
