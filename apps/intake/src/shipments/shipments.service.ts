@@ -17,10 +17,8 @@ import { Shipment } from './shipment.entity';
 
 /** How many offending barcodes an error names before it summarises the rest. */
 const NAMED_IN_ERRORS = 50;
-/** Rows per INSERT: large enough to make a 10,000-line shipment a handful of statements. */
+/** Lines per statement: large enough to make a 10,000-line shipment a handful of statements. */
 const INSERT_CHUNK = 2_500;
-/** Events built between yields to the event loop, so the inserts progress meanwhile. */
-const PUBLISH_SLICE = 500;
 
 /** One line of a shipment, normalised (identifiers in canonical form) and with its steps decided. */
 interface ReceivedLine {
@@ -144,21 +142,25 @@ export class ShipmentsService {
           line.doneSteps = split.done;
           line.pendingSteps = split.pending;
         }
-        await tx.manager.insert(Shipment, shipment);
-        // PostgreSQL writes the rows while this process builds and validates the events: on a
-        // 2-core machine the two overlap instead of adding up. Only this chain uses the connection.
-        const writing = (async () => {
-          await this.insertItems(tx, shipment, lines);
-          await this.insertVendorSteps(tx, shipment, lines);
-        })();
-        writing.catch(() => undefined); // handled by the await below; not an unhandled rejection meanwhile
-        try {
-          for (const [i, line] of lines.entries()) {
-            this.publishReceived(tx, shipment, line);
-            if (i % PUBLISH_SLICE === PUBLISH_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
-          }
-        } finally {
-          await writing;
+        // One statement per chunk of lines: the shipment (with the first), the items, the vendor's
+        // steps and the chunk's events. PostgreSQL writes one chunk while this process builds the next
+        // chunk's events, so on a 2-core machine the two overlap; a single-item shipment is one round
+        // trip. Only this loop uses the connection, and its statements run in the order sent.
+        const writes: Promise<string[]>[] = [];
+        for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
+          const chunk = lines.slice(start, start + INSERT_CHUNK);
+          for (const line of chunk) this.publishReceived(tx, shipment, line);
+          const write = this.writeChunk(tx, shipment, chunk, start === 0);
+          write.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+          writes.push(write);
+          if (start + INSERT_CHUNK < lines.length) await new Promise((resolve) => setImmediate(resolve));
+        }
+        const inserted = new Set((await Promise.all(writes)).flat());
+        // A barcode already received was skipped by the insert: name each one, store nothing.
+        const known = lines.filter((line) => !inserted.has(line.id));
+        if (known.length > 0) {
+          const problems = known.map((line) => `items[${line.line}].barcode: ${line.barcode} is already received`);
+          throw new ConflictException(`${summarise(problems)}; nothing of the shipment was stored`);
         }
       });
     } catch (error) {
@@ -226,36 +228,48 @@ export class ShipmentsService {
   }
 
   /**
-   * Items go in as JSON records expanded by PostgreSQL (`jsonb_to_recordset`): one parameter per
-   * chunk instead of twenty per row, and array columns (creators, steps) without string encoding.
-   * A barcode already received is skipped by the insert itself (no query beforehand); then every
-   * such barcode is named (up to a cap) and nothing of the shipment is stored.
+   * Writes a chunk of lines with one statement and answers the ids of the items it stored. Items go
+   * in as JSON records expanded by PostgreSQL (`jsonb_to_recordset`): one parameter instead of twenty
+   * per row, array columns without string encoding. A barcode already received is skipped (the caller
+   * refuses the shipment), and so are its steps. The vendor's steps are recorded like any other, with
+   * `vendor` as their source; the events published so far (the chunk's) go to the outbox in the same statement.
    */
-  private async insertItems(tx: Transaction, shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
-    const inserted = new Set<string>();
-    for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
-      const rows = lines.slice(start, start + INSERT_CHUNK).map((line) => ({
-        id: line.id,
-        barcode: line.barcode,
-        line: line.line,
-        material_type: line.materialType,
-        title: line.title,
-        creators: line.creators,
-        isbn: line.isbn,
-        issn: line.issn,
-        publisher: line.publisher,
-        publication_year: line.publicationYear,
-        call_number: line.callNumber,
-        call_number_scheme: line.callNumberScheme,
-        security_tag: line.securityTag,
-        collection: line.collection,
-        price: line.price,
-        currency: line.currency,
-        required_steps: line.requiredSteps,
-        pending_steps: line.pendingSteps,
-      }));
-      const returned: Array<{ id: string }> = await tx.manager.query(
-        `INSERT INTO item (id, barcode, shipment_id, line, branch, material_type, title, creators, isbn, issn, publisher,
+  private async writeChunk(tx: Transaction, shipment: Shipment, lines: ReceivedLine[], withShipment: boolean): Promise<string[]> {
+    const rows = lines.map((line) => ({
+      id: line.id,
+      barcode: line.barcode,
+      line: line.line,
+      material_type: line.materialType,
+      title: line.title,
+      creators: line.creators,
+      isbn: line.isbn,
+      issn: line.issn,
+      publisher: line.publisher,
+      publication_year: line.publicationYear,
+      call_number: line.callNumber,
+      call_number_scheme: line.callNumberScheme,
+      security_tag: line.securityTag,
+      collection: line.collection,
+      price: line.price,
+      currency: line.currency,
+      required_steps: line.requiredSteps,
+      pending_steps: line.pendingSteps,
+    }));
+    const vendorSteps = lines.flatMap((line) => line.doneSteps.map((step) => ({ item_id: line.id, step })));
+    const outbox = tx.takeOutgoingAsInsert(6);
+    const params: unknown[] = [JSON.stringify(rows), shipment.id, shipment.branch, shipment.receivedAt, shipment.receivedBy, outbox.param];
+    let shipmentStep = '';
+    if (withShipment) {
+      params.push(shipment.supplier, shipment.itemCount);
+      shipmentStep = `shipment_row AS (
+           INSERT INTO shipment (id, supplier, branch, received_by, received_at, item_count) VALUES ($2, $7, $3, $5, $4, $8)
+         ),`;
+    }
+    params.push(JSON.stringify(vendorSteps));
+    const stored: { id: string }[] = await tx.manager.query(
+      `WITH ${shipmentStep}
+       items AS (
+         INSERT INTO item (id, barcode, shipment_id, line, branch, material_type, title, creators, isbn, issn, publisher,
                            publication_year, call_number, call_number_scheme, security_tag, collection, price, currency,
                            required_steps, pending_steps, processed_at, created_at)
          SELECT r.id, r.barcode, $2, r.line, $3, r.material_type, r.title, r.creators, r.isbn, r.issn, r.publisher,
@@ -265,33 +279,18 @@ export class ShipmentsService {
                   id uuid, barcode text, line integer, material_type text, title text, creators text[], isbn text, issn text,
                   publisher text, publication_year integer, call_number text, call_number_scheme text, security_tag text,
                   collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[])
-         ON CONFLICT (barcode) DO NOTHING RETURNING id`,
-        [JSON.stringify(rows), shipment.id, shipment.branch, shipment.receivedAt],
-      );
-      for (const row of returned) inserted.add(row.id);
-    }
-    const known = lines.filter((line) => !inserted.has(line.id));
-    if (known.length === 0) return;
-    const problems = known.map((line) => `items[${line.line}].barcode: ${line.barcode} is already received`);
-    throw new ConflictException(`${summarise(problems)}; nothing of the shipment was stored`);
-  }
-
-  /** The steps the vendor did are recorded like any other, with `vendor` as their source. */
-  private async insertVendorSteps(tx: Transaction, shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
-    const itemIds: string[] = [];
-    const steps: string[] = [];
-    for (const line of lines) {
-      for (const step of line.doneSteps) {
-        itemIds.push(line.id);
-        steps.push(step);
-      }
-    }
-    if (itemIds.length === 0) return;
-    await tx.manager.query(
-      `INSERT INTO processing_step (item_id, step, recorded_by, recorded_at, source)
-       SELECT v.item_id, v.step, $3, $4, 'vendor' FROM unnest($1::uuid[], $2::text[]) AS v(item_id, step)`,
-      [itemIds, steps, shipment.receivedBy, shipment.receivedAt],
+         ON CONFLICT (barcode) DO NOTHING RETURNING id
+       ), vendor_steps AS (
+         INSERT INTO processing_step (item_id, step, recorded_by, recorded_at, source)
+         SELECT v.item_id, v.step, $5, $4, 'vendor' FROM jsonb_to_recordset($${params.length}::jsonb) AS v(item_id uuid, step text)
+          WHERE v.item_id IN (SELECT id FROM items)
+       ), outbox AS (
+         ${outbox.sql}
+       )
+       SELECT id FROM items`,
+      params,
     );
+    return stored.map((row) => row.id);
   }
 
   /** An item with nothing pending is processed at receipt: `pendingSteps: []` tells cataloging so. */

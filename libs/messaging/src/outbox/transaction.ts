@@ -29,6 +29,7 @@ export interface PublishOptions {
  */
 export class Transaction {
   private readonly outgoing: OutgoingEvent[] = [];
+  private published = 0;
 
   constructor(
     readonly manager: EntityManager,
@@ -53,6 +54,7 @@ export class Transaction {
     // The envelope is built above from trusted values, so only the data is checked (and only once).
     const problem = validateEventData(definition, data);
     if (problem) throw new Error(`refusing to publish ${definition.type}: ${problem}`);
+    this.published++;
     this.outgoing.push({
       id: envelope.id,
       exchange: options.partnerRoutingKey ? this.options.partnersExchange : this.options.eventsExchange,
@@ -63,13 +65,22 @@ export class Transaction {
     return envelope as EventEnvelope<TData>;
   }
 
+  /** Events published in this transaction so far, whoever wrote them to the outbox. */
   get publishedCount(): number {
-    return this.outgoing.length;
+    return this.published;
   }
 
   /** Writes the queued events as outbox rows (in this transaction). */
   async flush(): Promise<void> {
     await writeOutbox(this.manager, this.options.schema, this.takeOutgoing());
+  }
+
+  /**
+   * Hands over the queued events as an outbox INSERT taking one parameter (`$paramIndex`), for the
+   * caller to run as a step of its own statement: its rows and its events in one round trip.
+   */
+  takeOutgoingAsInsert(paramIndex: number): { sql: string; param: string } {
+    return outboxInsert(this.options.schema, this.takeOutgoing(), paramIndex);
   }
 
   /** Hands over the queued events, to be written together with other transactions' (a consumer batch). */
@@ -78,17 +89,25 @@ export class Transaction {
   }
 }
 
-/** Inserts outbox rows in chunks that stay under PostgreSQL's parameter limit. */
+/**
+ * The outbox rows of `events` as one INSERT taking a single JSON parameter (`$paramIndex`): a
+ * service may make it a step of its own statement (a data-modifying CTE), so its rows and its events
+ * go in one round trip — still one transaction, still all or nothing.
+ */
+export function outboxInsert(schema: string, events: readonly OutgoingEvent[], paramIndex: number): { sql: string; param: string } {
+  return {
+    sql: `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload)
+          SELECT o.id, o.exchange, o.routing_key, o.type, o.payload
+            FROM jsonb_to_recordset($${paramIndex}::jsonb) AS o(id uuid, exchange text, routing_key text, type text, payload text)`,
+    param: JSON.stringify(events.map((e) => ({ id: e.id, exchange: e.exchange, routing_key: e.routingKey, type: e.type, payload: e.payload }))),
+  };
+}
+
+/** Inserts outbox rows, a few thousand per statement. */
 export async function writeOutbox(manager: EntityManager, schema: string, events: OutgoingEvent[]): Promise<void> {
   const chunkSize = 5_000;
   for (let start = 0; start < events.length; start += chunkSize) {
-    const chunk = events.slice(start, start + chunkSize);
-    const params: string[] = [];
-    const rows = chunk.map((event, i) => {
-      params.push(event.id, event.exchange, event.routingKey, event.type, event.payload);
-      const p = i * 5;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4}, $${p + 5})`;
-    });
-    await manager.query(`INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload) VALUES ${rows.join(', ')}`, params);
+    const { sql, param } = outboxInsert(schema, events.slice(start, start + chunkSize), 1);
+    await manager.query(sql, [param]);
   }
 }
