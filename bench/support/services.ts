@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { SERVICE_NODE_ARGS } from '../../libs/platform/src/runtime/service-heap';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { SERVICE_NODE_ARGS } from '../../libs/platform/src/runtime/service-heap';
 import { JsonClient } from './http';
 import { pidListeningOn, ProcessMonitor } from './proc';
 import { repoRoot, serviceMain, sleep } from './repo';
@@ -69,7 +69,7 @@ export class ServiceFleet {
     });
     this.children.set(name, child);
     const keep = (chunk: Buffer) => {
-      if (process.env.BENCH_SERVICE_LOG) require('node:fs').appendFileSync(`${process.env.BENCH_SERVICE_LOG}.${name}`, chunk);
+      if (process.env.BENCH_SERVICE_LOG) appendFileSync(`${process.env.BENCH_SERVICE_LOG}.${name}`, chunk);
       log.push(chunk.toString());
       if (log.length > 200) log.shift();
     };

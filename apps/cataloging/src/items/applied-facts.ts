@@ -9,11 +9,7 @@ import { EntityManager } from 'typeorm';
  * handler that declines (retry, dead-letter) rolls the record back with everything else.
  */
 export async function firstApplication(manager: EntityManager, fact: string, itemId: string, messageId: string): Promise<boolean> {
-  const inserted: unknown[] = await manager.query(
-    `INSERT INTO applied_fact (fact_key, item_id, message_id) VALUES ($1, $2, $3) ON CONFLICT (fact_key) DO NOTHING RETURNING fact_key`,
-    [fact, itemId, messageId],
-  );
-  return inserted.length > 0;
+  return (await firstApplications(manager, [{ key: fact, itemId }], messageId)).has(fact);
 }
 
 /** `firstApplication` for many facts with one statement: the keys applied now for the first time. */

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
-import { CallNumber, CallNumberAssignedData, ItemStatusChangedData, OUT_OF_COLLECTION_STATUSES } from '@app/contracts';
+import { CallNumber, CallNumberAssignedData, ItemStatusChangedData, newestPerItem, OUT_OF_COLLECTION_STATUSES } from '@app/contracts';
 import { Transaction } from '@app/messaging';
 import { BranchRegistry, ItemRef, Page, parseItemRef, toPage } from '@app/platform';
 import { IntakeItem } from './intake-item.entity';
@@ -78,16 +78,12 @@ export class ItemsService {
    */
   async recordStatusChanges(changes: readonly ItemStatusChangedData[], tx: Transaction): Promise<void> {
     // Only the newest change of each item can matter; one statement for a whole batch of them.
-    const newest = new Map<string, { id: string; status: string; version: number }>();
-    for (const change of changes) {
-      const held = newest.get(change.itemId);
-      if (!held || held.version < change.version) newest.set(change.itemId, { id: change.itemId, status: change.to, version: change.version });
-    }
+    const newest = newestPerItem(changes).map((change) => ({ id: change.itemId, status: change.to, version: change.version }));
     await tx.manager.query(
       `UPDATE item i SET status = f.status, status_version = f.version
          FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, status text, version integer)
         WHERE i.id = f.id AND i.status_version < f.version`,
-      [JSON.stringify([...newest.values()])],
+      [JSON.stringify(newest)],
     );
   }
 }

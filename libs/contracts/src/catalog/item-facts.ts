@@ -30,15 +30,17 @@ export function factOfUpdate(data: ItemUpdatedData): ItemFact {
  * fact in turn — and needs one statement per group instead of one per fact.
  */
 export function newestFactsPerItem(facts: readonly ItemFact[]): { withSnapshot: ItemFact[]; withoutSnapshot: ItemFact[] } {
-  const withSnapshot = new Map<string, ItemFact>();
-  const withoutSnapshot = new Map<string, ItemFact>();
+  const withSnapshot = new Map(newestPerItem(facts.filter((fact) => fact.item)).map((fact) => [fact.itemId, fact]));
+  const withoutSnapshot = newestPerItem(facts.filter((fact) => !fact.item)).filter((fact) => (withSnapshot.get(fact.itemId)?.version ?? 0) < fact.version);
+  return { withSnapshot: [...withSnapshot.values()], withoutSnapshot };
+}
+
+/** The newest of each item's facts (by the version every item event carries), in first-seen order. */
+export function newestPerItem<T extends { itemId: string; version: number }>(facts: readonly T[]): T[] {
+  const newest = new Map<string, T>();
   for (const fact of facts) {
-    const group = fact.item ? withSnapshot : withoutSnapshot;
-    const held = group.get(fact.itemId);
-    if (!held || held.version < fact.version) group.set(fact.itemId, fact);
+    const held = newest.get(fact.itemId);
+    if (!held || held.version < fact.version) newest.set(fact.itemId, fact);
   }
-  for (const [itemId, fact] of withoutSnapshot) {
-    if ((withSnapshot.get(itemId)?.version ?? 0) >= fact.version) withoutSnapshot.delete(itemId);
-  }
-  return { withSnapshot: [...withSnapshot.values()], withoutSnapshot: [...withoutSnapshot.values()] };
+  return [...newest.values()];
 }
