@@ -1,5 +1,6 @@
 import { plainToInstance, ClassConstructor } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { ValidationError } from 'class-validator';
+import { validateSyncQuickly } from '../validation/quick-validation';
 import { EventEnvelope, Producer } from './event-envelope';
 
 export interface EventDefinition<TData extends object = object> {
@@ -49,7 +50,7 @@ export function validateEvent<TData extends object = object>(raw: unknown): Even
     return { ok: false, reason: 'message is not a JSON object' };
   }
   const envelope = plainToInstance(EventEnvelope, raw) as EventEnvelope<TData>;
-  const envelopeErrors = describeValidationErrors(validateSync(envelope));
+  const envelopeErrors = describeValidationErrors(validateSyncQuickly(envelope));
   if (envelopeErrors.length) return { ok: false, reason: `invalid envelope: ${envelopeErrors.join('; ')}` };
 
   const definition = catalog.get(envelope.type);
@@ -58,7 +59,7 @@ export function validateEvent<TData extends object = object>(raw: unknown): Even
     return { ok: false, reason: `${envelope.type} schemaVersion ${envelope.schemaVersion} is newer than supported ${definition.schemaVersion}` };
   }
   const data = plainToInstance(definition.dataClass, envelope.data) as TData;
-  const dataErrors = describeValidationErrors(validateSync(data, { forbidUnknownValues: true }), 'data');
+  const dataErrors = describeValidationErrors(validateSyncQuickly(data, { forbidUnknownValues: true }), 'data');
   if (dataErrors.length) return { ok: false, reason: `invalid ${envelope.type}: ${dataErrors.join('; ')}` };
   envelope.data = data;
   return { ok: true, envelope };
@@ -67,6 +68,6 @@ export function validateEvent<TData extends object = object>(raw: unknown): Even
 /** Checks an event's data against its contract; answers the problems, or null when it conforms. */
 export function validateEventData<TData extends object>(definition: EventDefinition<TData>, data: TData): string | null {
   const instance = plainToInstance(definition.dataClass, data) as TData;
-  const errors = describeValidationErrors(validateSync(instance, { forbidUnknownValues: true }), 'data');
+  const errors = describeValidationErrors(validateSyncQuickly(instance, { forbidUnknownValues: true }), 'data');
   return errors.length ? `invalid ${definition.type}: ${errors.join('; ')}` : null;
 }

@@ -1,0 +1,199 @@
+import {
+  getMetadataStorage, validate, ValidationArguments, ValidationError, ValidationTypes, validateSync, ValidatorOptions,
+} from 'class-validator';
+
+/**
+ * class-validator, minus its per-call bookkeeping, for the input that conforms.
+ *
+ * `validateSync` looks up a class's rules afresh on every call (a scan over every decorated class, to
+ * find inherited rules) and builds a `ValidationError` for every property, failed or not. On the
+ * hot paths — 10,000 lines of a shipment, every event published and consumed — that bookkeeping costs
+ * more than the rules themselves. Here each class's rules are looked up once, with class-validator's
+ * own lookup, and applied by the same constraint objects in the same order under the same conditions,
+ * answering only "does it conform?".
+ *
+ * The answer is trusted only when it is yes. Anything else — a failed rule, or a feature this check
+ * does not model (groups, async rules, promises, stripping unknown fields) — goes to class-validator,
+ * so every error a client or a dead-letter queue sees is class-validator's own, worded as before.
+ * `quick-validation.spec.ts` holds the two to the same verdict over every contract and DTO.
+ */
+export function validateSyncQuickly(object: object, options?: ValidatorOptions): ValidationError[] {
+  return conforms(object, options) ? [] : validateSync(object, options);
+}
+
+/** The asynchronous counterpart, for callers (Nest's ValidationPipe) that await class-validator's `validate`. */
+export function validateQuickly(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+  return conforms(object, options) ? Promise.resolve([]) : validate(object, options);
+}
+
+type Metadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
+type Constraint = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidatorConstraints']>[number];
+
+interface PropertyRules {
+  name: string;
+  defined: RuleWithConstraints[];
+  custom: RuleWithConstraints[];
+  nested: Metadata[];
+  conditions: Metadata[];
+  /** A promise-valued property is validated after it settles: left to class-validator. */
+  awaitsPromise: boolean;
+}
+
+interface RuleWithConstraints {
+  metadata: Metadata;
+  constraints: Constraint[];
+}
+
+interface ClassRules {
+  targetName: string | undefined;
+  hasRules: boolean;
+  properties: PropertyRules[];
+  /**
+   * Properties by name, looked up as class-validator's whitelist does — on a plain object, so a key
+   * such as `constructor` finds `Object.prototype`'s and counts as known there too.
+   */
+  grouped: Record<string, Metadata[]>;
+  /** An async constraint cannot be answered synchronously. */
+  modelled: boolean;
+}
+
+const rulesByClass = new WeakMap<Function, ClassRules>();
+
+function rulesOf(target: Function): ClassRules {
+  let rules = rulesByClass.get(target);
+  if (!rules) {
+    rules = compile(target);
+    rulesByClass.set(target, rules);
+  }
+  return rules;
+}
+
+function compile(target: Function): ClassRules {
+  const storage = getMetadataStorage();
+  // No groups, `always` off, `strictGroups` off: the only options `conforms` accepts.
+  const metadatas = storage.getTargetValidationMetadatas(target, '', false, false, undefined);
+  const grouped = storage.groupByPropertyName(metadatas);
+  let modelled = true;
+  const withConstraints = (metadata: Metadata): RuleWithConstraints => {
+    const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
+    if (constraints.some((constraint) => constraint.async)) modelled = false;
+    return { metadata, constraints };
+  };
+  const properties = Object.entries(grouped).map(([name, rules]): PropertyRules => {
+    const applied = rules.filter((rule) => rule.type !== ValidationTypes.IS_DEFINED && rule.type !== ValidationTypes.WHITELIST);
+    return {
+      name,
+      defined: rules.filter((rule) => rule.type === ValidationTypes.IS_DEFINED).map(withConstraints),
+      custom: applied.filter((rule) => rule.type === ValidationTypes.CUSTOM_VALIDATION).map(withConstraints),
+      nested: applied.filter((rule) => rule.type === ValidationTypes.NESTED_VALIDATION),
+      conditions: applied.filter((rule) => rule.type === ValidationTypes.CONDITIONAL_VALIDATION),
+      awaitsPromise: applied.some((rule) => rule.type === ValidationTypes.PROMISE_VALIDATION),
+    };
+  });
+  return {
+    targetName: target.name,
+    hasRules: metadatas.length > 0,
+    properties,
+    grouped,
+    modelled,
+  };
+}
+
+class NotModelled extends Error {}
+
+/**
+ * True only when class-validator, given the same object and options, would find no error.
+ * Mirrors `ValidationExecutor.execute`/`performValidations`; a false answer means "ask class-validator".
+ */
+export function conforms(object: object, options: ValidatorOptions = {}): boolean {
+  if (options.groups?.length || options.always || options.strictGroups) return false;
+  // Stripping unknown fields changes the object: only class-validator may do that.
+  if (options.whitelist && !options.forbidNonWhitelisted) return false;
+  try {
+    return new Check(options).object(object);
+  } catch (error) {
+    if (error instanceof NotModelled) return false;
+    throw error;
+  }
+}
+
+class Check {
+  private readonly forbidUnknownValues: boolean;
+
+  constructor(private readonly options: ValidatorOptions) {
+    this.forbidUnknownValues = options.forbidUnknownValues !== false;
+  }
+
+  object(object: object): boolean {
+    if (typeof object.constructor !== 'function') throw new NotModelled();
+    const rules = rulesOf(object.constructor);
+    if (!rules.modelled) throw new NotModelled();
+    if (this.forbidUnknownValues && !rules.hasRules) return false;
+    if (this.options.whitelist) {
+      for (const key of Object.keys(object)) if (!rules.grouped[key]?.length) return false;
+    }
+    for (const property of rules.properties) {
+      const value = (object as Record<string, unknown>)[property.name];
+      if (value instanceof Promise && property.awaitsPromise) throw new NotModelled();
+      if (!this.property(object, value, rules.targetName, property.defined, property.custom, property.nested, property.conditions)) return false;
+    }
+    return true;
+  }
+
+  private property(
+    object: object, value: unknown, targetName: string | undefined,
+    defined: RuleWithConstraints[], custom: RuleWithConstraints[], nested: Metadata[], conditions: Metadata[],
+  ): boolean {
+    // class-validator evaluates every condition, then skips the property unless all of them hold.
+    let applies = true;
+    for (const condition of conditions) applies = (condition.constraints[0](object, value) as boolean) && applies;
+    if (!applies) return true;
+    if (!this.rules(object, value, targetName, defined)) return false;
+    if (value === undefined && this.options.skipUndefinedProperties === true) return true;
+    if (value === null && this.options.skipNullProperties === true) return true;
+    if ((value === null || value === undefined) && this.options.skipMissingProperties === true) return true;
+    return this.rules(object, value, targetName, custom) && this.nested(value, nested);
+  }
+
+  private rules(object: object, value: unknown, targetName: string | undefined, rules: RuleWithConstraints[]): boolean {
+    for (const { metadata, constraints } of rules) {
+      if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
+      const args: ValidationArguments = { targetName: targetName as string, property: metadata.propertyName, object, value, constraints: metadata.constraints };
+      const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
+      for (const constraint of constraints) {
+        const validator = constraint.instance;
+        if (!each) {
+          if (!settled(validator.validate(value, args))) return false;
+          continue;
+        }
+        const elements = value instanceof Map ? [...value.values()] : Array.isArray(value) ? value : [...(value as Set<unknown>)];
+        // Every element is checked (no early exit) so a promise anywhere is noticed, as class-validator would await it.
+        let all = true;
+        for (const element of elements) all = settled(validator.validate(element, args)) && all;
+        if (!all) return false;
+      }
+    }
+    return true;
+  }
+
+  private nested(value: unknown, rules: Metadata[]): boolean {
+    // class-validator repeats the same walk once per nested rule; one walk gives the same verdict.
+    if (value === undefined || rules.length === 0) return true;
+    if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
+      const elements = value instanceof Set ? [...value] : value instanceof Map ? [...value.values()] : value;
+      // An element is validated with the property's nested rules alone, as class-validator does.
+      for (const element of elements) if (!this.property(value, element, undefined, [], [], rules, [])) return false;
+      return true;
+    }
+    return value instanceof Object && this.object(value);
+  }
+}
+
+function settled(result: unknown): boolean {
+  if (result instanceof Promise || (typeof result === 'object' && result !== null && typeof (result as { then?: unknown }).then === 'function')) {
+    // Only synchronous verdicts are modelled; a promise here means an async rule not declared as such.
+    (result as Promise<unknown>).catch(() => undefined);
+    throw new NotModelled();
+  }
+  return Boolean(result);
+}

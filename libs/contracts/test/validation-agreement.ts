@@ -1,0 +1,65 @@
+import { plainToInstance, ClassConstructor } from 'class-transformer';
+import { validateSync, ValidatorOptions } from 'class-validator';
+import { describeValidationErrors } from '../src/events/event-catalog';
+import { conforms, validateSyncQuickly } from '../src/validation/quick-validation';
+
+/** Values that break some rule somewhere: wrong types, empties, extremes, look-alikes. */
+export const ODD_VALUES: unknown[] = [
+  undefined, null, '', ' ', 'x', 'x'.repeat(600), '\u00e9', 0, -1, 1.5, 2026, 1e12, Number.NaN, true, false,
+  [], ['x'], [1], [null], [{}], {}, { a: 1 }, new Date(0), '2026-01-01T00:00:00.000Z', '00000000-0000-4000-8000-000000000000',
+  'CEN', 'book', 'QA76.73 .J38 2010', '31234000000017', '9780306406157', 'USD', '4.50',
+];
+
+/** Every path of a JSON-like value: `a`, `a.b`, `list.0`, `list.0.c`. */
+function paths(value: unknown, prefix: string[] = []): string[][] {
+  if (value === null || typeof value !== 'object') return [];
+  const keys = Array.isArray(value) ? value.map((_, i) => String(i)) : Object.keys(value);
+  return keys.flatMap((key) => [[...prefix, key], ...paths((value as Record<string, unknown>)[key], [...prefix, key])]);
+}
+
+function withChange(sample: object, path: string[], change: (parent: Record<string, unknown>, key: string) => void): object {
+  const copy = structuredClone(sample) as Record<string, unknown>;
+  let parent = copy;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
+  change(parent, path[path.length - 1]);
+  return copy;
+}
+
+/**
+ * The valid sample, then the sample with every path (nested ones too) set to each odd value, deleted,
+ * or joined by an unknown sibling: hundreds of variants, most of them invalid in one way.
+ */
+export function variantsOf(sample: object): object[] {
+  const variants: object[] = [sample, {}, withChange(sample, ['unexpected'], (parent, key) => (parent[key] = 1))];
+  for (const path of paths(sample)) {
+    variants.push(withChange(sample, path, (parent, key) => delete parent[key]));
+    variants.push(withChange(sample, path, (parent, key) => (parent[`${key}Extra`] = 'x')));
+    for (const odd of ODD_VALUES) variants.push(withChange(sample, path, (parent, key) => (parent[key] = odd)));
+  }
+  return variants;
+}
+
+export interface Agreement {
+  variants: number;
+  conforming: number;
+  /** Variants where the quick check answered differently from class-validator (must be empty). */
+  disagreements: { variant: object; quick: unknown; classValidator: unknown }[];
+  /** Variants class-validator accepts but the quick check sent to it anyway (a lost speed-up, not a wrong answer). */
+  slowPaths: object[];
+}
+
+/** Runs each variant through both validations, as the pipe or the event catalog would build it. */
+export function agreementOver<T extends object>(dataClass: ClassConstructor<T>, variants: object[], options?: ValidatorOptions): Agreement {
+  const result: Agreement = { variants: variants.length, conforming: 0, disagreements: [], slowPaths: [] };
+  for (const variant of variants) {
+    // Compared as the paths and messages a client or a dead-letter queue is shown.
+    const expected = describeValidationErrors(validateSync(plainToInstance(dataClass, structuredClone(variant)), options));
+    const quick = describeValidationErrors(validateSyncQuickly(plainToInstance(dataClass, structuredClone(variant)), options));
+    if (JSON.stringify(quick) !== JSON.stringify(expected)) result.disagreements.push({ variant, quick, classValidator: expected });
+    if (expected.length === 0) {
+      result.conforming++;
+      if (!conforms(plainToInstance(dataClass, structuredClone(variant)), options)) result.slowPaths.push(variant);
+    }
+  }
+  return result;
+}
