@@ -3,6 +3,7 @@ export * from './config/branches';
 export * from './config/config.module';
 export * from './database/ensure-database';
 export * from './database/database.module';
+export * from './database/insert-entities';
 export * from './http/validation';
 export * from './http/http-exception.filter';
 export * from './logging/logging.module';

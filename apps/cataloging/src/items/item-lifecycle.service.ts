@@ -2,6 +2,7 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { canTransition, EventEnvelope, ItemStatus, ItemStatusChanged, ItemUpdated } from '@app/contracts';
 import { In } from 'typeorm';
 import { Transaction } from '@app/messaging';
+import { insertEntities } from '@app/platform';
 import { BibRecord } from '../records/bib-record.entity';
 import { CatalogItem } from './catalog-item.entity';
 import { ItemStatusHistory } from './item-status-history.entity';
@@ -104,7 +105,7 @@ export class ItemLifecycle {
         steps.push({ item, from: ItemStatus.RECEIVED, to: then.to, version: 2, at: thenAt, options: then.options });
       }
     }
-    await tx.manager.insert(CatalogItem, admissions.map((admission) => admission.item));
+    await insertEntities(tx.manager, CatalogItem, admissions.map((admission) => admission.item));
     await this.record(tx, steps);
   }
 
@@ -214,7 +215,7 @@ export class ItemLifecycle {
       history.push({ itemId: item.id, version, fromStatus: from, toStatus: to, at, actor, reason, eventId, correlationId: event.correlationId });
       return { from, to, version, eventId };
     });
-    await tx.manager.insert(ItemStatusHistory, history);
+    await insertEntities(tx.manager, ItemStatusHistory, history);
     return results;
   }
 
