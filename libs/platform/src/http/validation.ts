@@ -50,6 +50,13 @@ class RequestValidationPipe extends ValidationPipe {
     return super.transform(value, metadata);
   }
 
+  /** Each class's rules, looked up once for the pipe's life rather than once per request. */
+  private readonly rulesByClass = new Map<unknown, unknown[]>();
+
+  protected override findNestedBinaryValues(object: unknown, metadataCache: Map<unknown, unknown[]> = this.rulesByClass): ValidationError[] {
+    return super.findNestedBinaryValues(object, metadataCache as Parameters<ValidationPipe['findNestedBinaryValues']>[1]);
+  }
+
   /** Same rules and messages as class-validator's `validate`; a conforming body skips its bookkeeping. */
   protected override validate(object: object, validatorOptions?: ValidatorOptions): Promise<ValidationError[]> {
     return validateQuickly(object, validatorOptions);
