@@ -14,6 +14,7 @@ class SampleRow {
   @Column('boolean', { default: false }) done!: boolean;
   @Column('timestamptz', { name: 'seen_at', nullable: true }) seenAt!: Date | null;
   @Column({ type: 'text', name: 'sort_key', nullable: true, collation: 'C' }) sortKey!: string | null;
+  @Column('jsonb', { nullable: true }) rule!: object | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 
@@ -27,7 +28,7 @@ const TABLES = `
   CREATE TABLE sample_row (
     id uuid PRIMARY KEY, title text, copy_count integer NOT NULL DEFAULT 1, price numeric(12,2), currency char(3),
     tags text[] NOT NULL DEFAULT '{}', done boolean NOT NULL DEFAULT false, seen_at timestamptz, sort_key text COLLATE "C",
-    created_at timestamptz NOT NULL DEFAULT now());
+    rule jsonb, created_at timestamptz NOT NULL DEFAULT now());
   CREATE TABLE sample_log (id bigserial PRIMARY KEY, note text NOT NULL);`;
 
 describe('insertEntities: one statement, the same rows as TypeORM would write', () => {
@@ -51,7 +52,7 @@ describe('insertEntities: one statement, the same rows as TypeORM would write', 
 
   const rowsOf = (ids: string[]) =>
     dataSource.query(
-      `SELECT title, copy_count, price, currency, tags, done, seen_at, sort_key, created_at IS NOT NULL AS stamped
+      `SELECT title, copy_count, price, currency, tags, done, seen_at, sort_key, rule, created_at IS NOT NULL AS stamped
          FROM sample_row WHERE id = ANY($1) ORDER BY array_position($1, id)`,
       [ids],
     );
@@ -60,7 +61,7 @@ describe('insertEntities: one statement, the same rows as TypeORM would write', 
     const make = (): SampleRow[] => [
       Object.assign(new SampleRow(), {
         id: randomUUID(), title: 'Dune', copyCount: 3, price: '24.95', currency: 'USD', tags: ['a', 'b c', 'd"e'], done: true,
-        seenAt: new Date('2026-01-02T03:04:05.678Z'), sortKey: 'QA 0076',
+        seenAt: new Date('2026-01-02T03:04:05.678Z'), sortKey: 'QA 0076', rule: { maxAgeYears: 10, reasons: ['worn'], nested: { on: true } },
       }),
       Object.assign(new SampleRow(), { id: randomUUID(), title: null, price: null, currency: null, seenAt: null, sortKey: null, tags: [] }),
       Object.assign(new SampleRow(), { id: randomUUID(), title: "O'Brien \\ \u00e9", price: '0.50' }),
@@ -72,7 +73,7 @@ describe('insertEntities: one statement, the same rows as TypeORM would write', 
 
     const written = await rowsOf(ours.map((row) => row.id));
     expect(written).toEqual(await rowsOf(typeorms.map((row) => row.id)));
-    expect(written[0]).toMatchObject({ currency: 'USD', price: '24.95', tags: ['a', 'b c', 'd"e'], seen_at: new Date('2026-01-02T03:04:05.678Z') });
+    expect(written[0]).toMatchObject({ rule: { maxAgeYears: 10, reasons: ['worn'], nested: { on: true } }, currency: 'USD', price: '24.95', tags: ['a', 'b c', 'd"e'], seen_at: new Date('2026-01-02T03:04:05.678Z') });
     expect(written[2]).toMatchObject({ copy_count: 1, done: false, tags: [], currency: null, stamped: true });
   });
 

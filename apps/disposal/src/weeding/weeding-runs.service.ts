@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { CALL_NUMBER_SCHEMES, ItemStatus, ON_SHELF_STATUSES, WeedingPullNotFound } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
-import { BranchRegistry, Page, toPage } from '@app/platform';
+import { BranchRegistry, insertEntities, Page, toPage } from '@app/platform';
 import { Clock, CLOCK } from '../common/clock';
 import { ItemView } from '../item-view/item-view.entity';
 import { itemViewFromRow, ItemViewService } from '../item-view/item-view.service';
@@ -148,7 +148,7 @@ export class WeedingRunsService {
           pulledAt: null,
         }),
       );
-      for (let i = 0; i < candidates.length; i += 1_000) await tx.manager.insert(WeedingCandidate, candidates.slice(i, i + 1_000));
+      await insertEntities(tx.manager, WeedingCandidate, candidates);
       return run.id;
     });
     return this.get(runId, user);
