@@ -9,34 +9,13 @@ export interface CorrelationContext {
   correlationId: string;
   causationId: string | null;
   actor: string | null;
-  /** Set by the HTTP layer: work that waits until the request's response has gone out. */
-  response?: ResponseHooks;
-}
-
-/** Tasks held until an HTTP response is sent (or its connection closes), then run once. */
-export class ResponseHooks {
-  private sent = false;
-  private readonly tasks: Array<() => void> = [];
-
-  /** Runs the task after the response, or now if it has gone out already. */
-  defer(task: () => void): void {
-    if (this.sent) task();
-    else this.tasks.push(task);
-  }
-
-  /** The response is out: runs what waited for it. Later calls do nothing. */
-  responded(): void {
-    if (this.sent) return;
-    this.sent = true;
-    for (const task of this.tasks.splice(0)) task();
-  }
 }
 
 const storage = new AsyncLocalStorage<CorrelationContext>();
 
 export function runInContext<T>(context: Partial<CorrelationContext>, work: () => T): T {
   return storage.run(
-    { correlationId: context.correlationId ?? randomUUID(), causationId: context.causationId ?? null, actor: context.actor ?? null, response: context.response },
+    { correlationId: context.correlationId ?? randomUUID(), causationId: context.causationId ?? null, actor: context.actor ?? null },
     work,
   );
 }
@@ -49,14 +28,4 @@ export function currentContext(): CorrelationContext | undefined {
 export function setContextActor(actor: string): void {
   const store = storage.getStore();
   if (store) store.actor = actor;
-}
-
-/**
- * Runs `task` once the current HTTP response has been sent; at once outside a request (an event
- * handler, a job). Background work a request causes then does not compete with its own answer.
- */
-export function afterResponse(task: () => void): void {
-  const hooks = storage.getStore()?.response;
-  if (hooks) hooks.defer(task);
-  else task();
 }

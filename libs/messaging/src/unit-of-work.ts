@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { afterResponse } from './correlation-context';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { Transaction } from './outbox/transaction';
@@ -26,11 +25,7 @@ export class UnitOfWork {
       await tx.flush();
       return value;
     });
-    // After an HTTP request's response has gone out: a 10,000-item receipt's events would otherwise be
-    // relayed (and consumed elsewhere) while the receipt itself is still being written to the client,
-    // slowing it by most of a second on two cores. The relay's poll still runs meanwhile, so a response
-    // that never finishes delays the events by one poll interval at most.
-    if (published > 0) afterResponse(() => this.relay.wake());
+    if (published > 0) this.relay.wake();
     return result;
   }
 }

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { configureBarcodePolicy } from '@app/contracts';
-import { ResponseHooks, runInContext } from '@app/messaging';
+import { runInContext } from '@app/messaging';
 import { ConfigurationError, Environment, loadEnvironment } from './config/environment';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
 import { HttpExceptionFilter } from './http/http-exception.filter';
@@ -48,7 +48,11 @@ export async function createServiceApp(module: unknown, env: Environment, descri
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: env.BODY_LIMIT });
-  app.use(requestContext);
+  app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
+    request.id = correlationIdOf(request);
+    response.setHeader('x-correlation-id', request.id);
+    runInContext({ correlationId: request.id }, next);
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   // process.exit after the hooks: pino flushes, and a clean drain exits 0.
@@ -77,18 +81,4 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
   const app = await createServiceApp(options.module(env), env, options);
   await app.listen(env.PORT);
   return app;
-}
-
-/**
- * Every request runs in its own context: the correlation id (the caller's, if sane, echoed back) and
- * the hooks that hold background work, such as waking the outbox relay, until the response is out.
- */
-export function requestContext(request: Request & { id?: string }, response: Response, next: NextFunction): void {
-  request.id = correlationIdOf(request);
-  response.setHeader('x-correlation-id', request.id);
-  const hooks = new ResponseHooks();
-  const responded = () => hooks.responded();
-  response.once('finish', responded);
-  response.once('close', responded);
-  runInContext({ correlationId: request.id, response: hooks }, next);
 }
