@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MixedList } from 'typeorm';
+import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { ENVIRONMENT } from '../config/config.module';
 import { Environment } from '../config/environment';
+import { runMigrationsExclusively } from './migrations';
 
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -12,8 +13,8 @@ export interface DatabaseModuleOptions {
 }
 
 /**
- * The service's PostgreSQL connection, bound to its own schema. Migrations run on start; the schema
- * is never synchronised from entities.
+ * The service's PostgreSQL connection, bound to its own schema. Migrations run on start, one replica
+ * at a time (`runMigrationsExclusively`); the schema is never synchronised from entities.
  */
 @Module({})
 export class DatabaseModule {
@@ -29,7 +30,7 @@ export class DatabaseModule {
             schema: env.DB_SCHEMA,
             entities: options.entities,
             migrations: options.migrations,
-            migrationsRun: true,
+            migrationsRun: false, // run below, under a lock
             migrationsTableName: 'migrations',
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
@@ -38,6 +39,16 @@ export class DatabaseModule {
             retryAttempts: 10,
             retryDelay: 1000,
           }),
+          dataSourceFactory: async (options?: DataSourceOptions) => {
+            const dataSource = await new DataSource(options!).initialize();
+            try {
+              await runMigrationsExclusively(dataSource, (options as { schema: string }).schema);
+            } catch (error) {
+              await dataSource.destroy().catch(() => undefined); // a retry starts with a new pool
+              throw error;
+            }
+            return dataSource;
+          },
         }),
       ],
     };
