@@ -389,6 +389,20 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       }
     });
 
+    it('bounds exactly the partners\' queues, which a webhook-only partner never reads', async () => {
+      const policy = named(manifests, 'Policy', 'partner-queues');
+      expect(policy.spec.definition).toMatchObject({ 'max-length': 100000, overflow: 'drop-head', 'queue-leader-locator': 'balanced' });
+      // It outranks the catch-all leader policy (only one policy applies to a queue).
+      expect(policy.spec.priority).toBeGreaterThan(named(manifests, 'Policy', 'quorum-leaders').spec.priority);
+      const pattern = new RegExp(policy.spec.pattern);
+      const env = serviceEnvironment(manifests, 'conservation');
+      const partnerQueueNames = (await Promise.all(EXAMPLE_PARTNERS.map((p) => partnerDeclarations(env, p.id, p.pattern)))).flatMap((d) => d.queues.map((q) => q.name));
+      expect(partnerQueueNames.length).toBeGreaterThan(0);
+      expect(partnerQueueNames.filter((name) => !pattern.test(name))).toEqual([]);
+      const serviceQueues = ofKind(manifests, 'Queue').map((q) => q.spec.name).filter((name) => !partnerQueueNames.includes(name));
+      expect(serviceQueues.filter((name) => pattern.test(name))).toEqual([]);
+    });
+
     it.each(SERVICES)('gives %s a RabbitMQ user allowed what its code does and nothing of the other services', async (service) => {
       const env = serviceEnvironment(manifests, service);
       const user = named(manifests, 'User', service);
