@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { MESSAGING_OPTIONS, MessagingOptions } from '@app/messaging';
@@ -7,7 +7,10 @@ import { PartnerDirectory } from './partner-directory';
 import { PartnerWebhook } from './partner-webhook.entity';
 import { ListDeliveriesQuery, PutWebhookDto } from './partner-webhooks.dto';
 import { DeliveryView, RegisteredWebhookView, WebhookCountsView, WebhookView } from './partner-webhooks.views';
+import { assertPublicUrlHost, WebhookAddressRefused } from './webhook-address-guard';
+import { WEBHOOK_SETTINGS } from './webhook-delivery.worker';
 import { WebhookDelivery, WebhookDeliveryAttempt } from './webhook-delivery.entity';
+import { WebhookSettings } from './webhook-settings';
 
 /** 32 random bytes, URL-safe: what a partner gets when it does not choose its own secret. */
 export function generateWebhookSecret(): string {
@@ -21,6 +24,7 @@ export class PartnerWebhooksService {
     private readonly dataSource: DataSource,
     private readonly directory: PartnerDirectory,
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Inject(WEBHOOK_SETTINGS) private readonly settings: WebhookSettings,
   ) {}
 
   /**
@@ -30,6 +34,7 @@ export class PartnerWebhooksService {
    */
   async register(partnerId: string, dto: PutWebhookDto, actor: string, manager: EntityManager = this.dataSource.manager): Promise<{ webhook: RegisteredWebhookView; created: boolean }> {
     await this.directory.assertKnown(manager, partnerId);
+    this.assertReachableUrl(dto.url);
     const secret = dto.secret ?? generateWebhookSecret();
     const [row]: Array<{ created: boolean }> = await manager.query(
       `INSERT INTO "${this.options.schema}".partner_webhook (partner_id, url, secret, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)
@@ -90,6 +95,20 @@ export class PartnerWebhooksService {
       : [];
     const views = deliveries.map((delivery) => toDeliveryView(delivery, attempts.filter((a) => a.deliveryId === delivery.id)));
     return toPage(views, query, total);
+  }
+
+  /**
+   * 400 naming `field` when the receiver is written as an internal address (unless private networks
+   * are allowed); a name is checked as it resolves, at each send.
+   */
+  assertReachableUrl(url: string, field = 'url'): void {
+    if (this.settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS) return;
+    try {
+      assertPublicUrlHost(new URL(url));
+    } catch (error) {
+      if (error instanceof WebhookAddressRefused) throw new BadRequestException(`${field}: ${error.message}; a partner's webhook must be on a public address`);
+      throw error;
+    }
   }
 
   private async view(manager: EntityManager, webhook: PartnerWebhook): Promise<WebhookView> {

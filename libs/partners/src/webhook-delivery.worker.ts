@@ -149,6 +149,7 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, BeforeAppl
       },
       this.settings.WEBHOOK_TIMEOUT_MS,
       this.shutdown.signal,
+      this.settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
     );
     if (result.interrupted) return this.release(delivery, leaseToken);
     await this.record(delivery, leaseToken, attempt, attemptedAt, result);

@@ -1,4 +1,10 @@
+import { Agent, fetch, Response } from 'undici';
+import { assertPublicUrlHost, publicOnlyLookup, WebhookAddressRefused } from './webhook-address-guard';
 import { signWebhook, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature';
+
+/** Connections that resolve a receiver's name when they are made, and refuse a non-public address. */
+const publicOnly = new Agent({ connect: { lookup: publicOnlyLookup } });
+const anywhere = new Agent();
 
 export interface WebhookRequest {
   url: string;
@@ -29,8 +35,10 @@ class Timeout extends Error {}
  * POSTs one delivery, signed afresh (the timestamp is the moment of this attempt, so a retry hours
  * later still verifies). 2xx is delivered; any other status, a network error or no complete answer
  * within the timeout is a failure. Redirects are not followed: a moved receiver must be registered anew.
+ * Unless `allowPrivateNetworks`, a receiver on a loopback, private or link-local address is refused
+ * without a request (a failed attempt saying so).
  */
-export async function sendWebhook(request: WebhookRequest, timeoutMs: number, shutdown: AbortSignal): Promise<WebhookResult> {
+export async function sendWebhook(request: WebhookRequest, timeoutMs: number, shutdown: AbortSignal, allowPrivateNetworks = false): Promise<WebhookResult> {
   const started = Date.now();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Timeout()), timeoutMs);
@@ -42,11 +50,13 @@ export async function sendWebhook(request: WebhookRequest, timeoutMs: number, sh
     interrupted: shutdown.aborted && !(controller.signal.reason instanceof Timeout),
   });
   try {
+    if (!allowPrivateNetworks) assertPublicUrlHost(new URL(request.url));
     const timestamp = Math.floor(Date.now() / 1000);
     const response = await fetch(request.url, {
       method: 'POST',
       redirect: 'manual',
       signal: controller.signal,
+      dispatcher: allowPrivateNetworks ? anywhere : publicOnly,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'library-technical-services-webhooks/1',
@@ -68,6 +78,7 @@ export async function sendWebhook(request: WebhookRequest, timeoutMs: number, sh
     const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : '';
     return result({ delivered: false, httpStatus: response.status, error: `receiver answered ${response.status}${redirect}${snippet ? `: ${snippet}` : ''}` });
   } catch (error) {
+    if (error instanceof WebhookAddressRefused) return result({ delivered: false, httpStatus: null, error: `refused: ${error.message}` });
     if (controller.signal.reason instanceof Timeout) return result({ delivered: false, httpStatus: null, error: `no answer within ${timeoutMs} ms` });
     return result({ delivered: false, httpStatus: null, error: describeNetworkError(error) });
   } finally {

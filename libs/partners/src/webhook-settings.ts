@@ -1,8 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, Max, Min, validateSync } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min, validateSync } from 'class-validator';
 import { ConfigurationError } from '@app/platform';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /**
  * How webhooks are delivered, from the service's environment (`WEBHOOK_*`, all optional). The
@@ -20,6 +21,12 @@ export class WebhookSettings {
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) WEBHOOK_POLL_MS = 1_000;
   /** Deliveries in flight at once per process, each to a different partner. */
   @Transform(toInt) @IsInt() @Min(1) @Max(256) WEBHOOK_CONCURRENCY = 8;
+  /**
+   * Whether a webhook may reach loopback, private and link-local addresses. Off in production (a
+   * partner's receiver is on the internet; an internal address is refused at registration and when
+   * sending); on elsewhere, so a developer's or a test's receiver on this machine works.
+   */
+  @Transform(toBoolean) @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false' }) WEBHOOK_ALLOW_PRIVATE_NETWORKS = false;
 }
 
 const KEYS = Object.keys(new WebhookSettings()) as Array<keyof WebhookSettings>;
@@ -28,7 +35,10 @@ const KEYS = Object.keys(new WebhookSettings()) as Array<keyof WebhookSettings>;
 export function loadWebhookSettings(source: object = process.env): WebhookSettings {
   const values = source as Record<string, unknown>;
   const picked = Object.fromEntries(KEYS.filter((key) => values[key] !== undefined && values[key] !== '').map((key) => [key, values[key]]));
-  const settings = plainToInstance(WebhookSettings, picked);
+  const settings = plainToInstance(WebhookSettings, {
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: String(values.NODE_ENV !== 'production'),
+    ...picked,
+  });
   const problems = validateSync(settings).flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? m : `${e.property}: ${m}`)));
   if (problems.length) throw new ConfigurationError(problems);
   if (settings.WEBHOOK_RETRY_MAX_MS < settings.WEBHOOK_RETRY_BASE_MS) {

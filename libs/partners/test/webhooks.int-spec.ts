@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { ConfirmChannel } from 'amqplib';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { EventEnvelope, ItemListedData, makeCodabarBarcode } from '@app/contracts';
@@ -300,5 +301,57 @@ describe('partner webhooks: signed, retried, in order per partner, logged', () =
       await eventually(async () => expect((await deliveries('shared-platform')).filter((d) => d.status === 'delivered')).toHaveLength(12));
       expect(receiver.at('/shared').map((r) => r.eventId)).toEqual(events.map((e) => e.id));
     });
+  });
+});
+
+describe('partner webhooks where private networks are not allowed (production)', () => {
+  const run = new TestRun();
+  const schema = run.schemaFor('disposal');
+  let service: RunningService;
+  let receiver: WebhookReceiver;
+  let admin: string;
+
+  beforeAll(async () => {
+    service = await startService(run, 'disposal', moduleFor, { ...SETTINGS, WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+    receiver = await WebhookReceiver.start();
+    admin = await bearer('admin', []);
+  });
+
+  afterAll(async () => {
+    await service?.app.close();
+    await receiver?.close();
+    await run.cleanup();
+  });
+
+  it.each(['http://127.0.0.1:9/hooks', 'http://localhost:8080/hooks', 'http://[::1]/hooks', 'http://169.254.169.254/latest/meta-data', 'https://10.0.0.7/in'])(
+    'refuses to register %s (400 naming url) and stores nothing',
+    async (url) => {
+      const response = await service.http().put('/partners/lan-platform/webhook').set('Authorization', admin).send({ url });
+      expect(response.status).toBe(400);
+      expect(response.body.message).toMatch(/^url: .* a partner's webhook must be on a public address$/);
+      expect(await run.query(`SELECT 1 FROM "${schema}".partner_webhook WHERE partner_id = 'lan-platform'`)).toEqual([]);
+    },
+  );
+
+  it('never sends to a receiver whose name turns out to resolve to this machine: the attempt fails saying why', async () => {
+    // Registered by name (a name is checked as it resolves, at each send); this machine's name resolves to loopback.
+    const url = receiver.url('/hooks').replace('127.0.0.1', hostname());
+    const registered = await service.http().put('/partners/named-platform/webhook').set('Authorization', admin).send({ url });
+    expect(registered.status).toBe(201);
+    await service.app.get(UnitOfWork).run((tx) =>
+      service.app.get(PartnerEvents).publish(tx, SalesItemListedChannel, {
+        itemId: randomUUID(), barcode: makeCodabarBarcode('4321', 900_001), branch: 'CEN', listingId: randomUUID(), channel: 'test-platform',
+        condition: 'good', exLibrary: true, price: '4.50', currency: 'USD', isbn: null, title: 'Not for the LAN', creators: [], publicationYear: null,
+      }, { partnerId: 'named-platform', branch: 'CEN' }),
+    );
+    const [attempt] = await eventually(async () => {
+      const rows = await run.query<{ error: string }>(
+        `SELECT a.error FROM "${schema}".webhook_delivery_attempt a JOIN "${schema}".webhook_delivery d ON d.id = a.delivery_id WHERE d.partner_id = 'named-platform'`,
+      );
+      expect(rows.length).toBeGreaterThan(0);
+      return rows;
+    });
+    expect(attempt.error).toMatch(new RegExp(`${hostname()} resolves to .*, not a public address|ENOTFOUND`));
+    expect(receiver.received).toHaveLength(0);
   });
 });

@@ -24,6 +24,8 @@ export class VendorsService {
    */
   async create(dto: CreateVendorDto, createdBy: string): Promise<CreatedVendorView> {
     await this.refuseTakenPartnerId(dto.partnerId);
+    // Before the queue is declared: a refused request changes nothing.
+    if (dto.webhookUrl) this.webhooks.assertReachableUrl(dto.webhookUrl, 'webhookUrl');
     const queue = await this.partnerQueues.ensureBinderyQueue(dto.partnerId);
     const vendor = this.dataSource.manager.create(Vendor, {
       id: randomUUID(),
