@@ -145,12 +145,13 @@ export class ShipmentsService {
         // One statement per chunk of lines: the shipment (with the first), the items, the vendor's
         // steps and the chunk's events. PostgreSQL writes one chunk while this process builds the next
         // chunk's events, so on a 2-core machine the two overlap; a single-item shipment is one round
-        // trip. Only this loop uses the connection, and its statements run in the order sent.
+        // trip. Each chunk's statement is sent when the one before it has answered (one query at a time
+        // on a connection, as pg requires).
         const writes: Promise<string[]>[] = [];
         for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
           const chunk = lines.slice(start, start + INSERT_CHUNK);
           for (const line of chunk) this.publishReceived(tx, shipment, line);
-          const write = this.writeChunk(tx, shipment, chunk, start === 0);
+          const write = this.writeChunk(tx, shipment, chunk, start === 0, writes.at(-1));
           write.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
           writes.push(write);
           if (start + INSERT_CHUNK < lines.length) await new Promise((resolve) => setImmediate(resolve));
@@ -234,7 +235,7 @@ export class ShipmentsService {
    * refuses the shipment), and so are its steps. The vendor's steps are recorded like any other, with
    * `vendor` as their source; the events published so far (the chunk's) go to the outbox in the same statement.
    */
-  private async writeChunk(tx: Transaction, shipment: Shipment, lines: ReceivedLine[], withShipment: boolean): Promise<string[]> {
+  private async writeChunk(tx: Transaction, shipment: Shipment, lines: ReceivedLine[], withShipment: boolean, after?: Promise<unknown>): Promise<string[]> {
     const rows = lines.map((line) => ({
       id: line.id,
       barcode: line.barcode,
@@ -266,6 +267,7 @@ export class ShipmentsService {
          ),`;
     }
     params.push(JSON.stringify(vendorSteps));
+    await after; // built meanwhile; sent once the previous chunk's statement has answered (or failed: then not at all)
     const stored: { id: string }[] = await tx.manager.query(
       `WITH ${shipmentStep}
        items AS (
