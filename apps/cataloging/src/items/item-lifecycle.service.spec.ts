@@ -39,7 +39,11 @@ describe('ItemLifecycle.transitionAll', () => {
     const statements: { sql: string; params: unknown[] }[] = [];
     const manager = {
       connection: {
+        // The history insert (insertEntities) reads the entity's columns; this test counts the UPDATEs only.
+        driver: { normalizeType: () => 'text' },
         getMetadata: () => ({
+          tableName: 'item_status_history',
+          columns: [],
           findColumnWithPropertyName: (property: string) =>
             ({ status: { databaseName: 'status', type: 'text' }, version: { databaseName: 'version', type: 'integer' }, statusChangedAt: { databaseName: 'status_changed_at', type: 'timestamptz' }, shelvedAt: { databaseName: 'shelved_at', type: 'timestamptz' } })[property],
         }),
