@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import {
-  Barcode, CallNumber, CallNumberScheme, isPhysical, Isbn, Issn, ItemReceived, ItemStatus, MaterialType, SecurityTagType,
+  Barcode, CallNumber, isPhysical, Isbn, Issn, ItemReceived, ItemStatus, MaterialType,
 } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { BranchRegistry, Environment, Page, toPage } from '@app/platform';
 import { IntakeItem } from '../items/intake-item.entity';
-import { DoneStepView } from '../items/item-view';
+import { DoneStepView, IntakeItemView } from '../items/item-view';
 import { ProcessingProfilesService } from '../processing/processing-profiles.service';
 import { stepsAtReceipt } from '../processing/processing-steps';
 import { ListShipmentsQuery } from './list-shipments.query';
@@ -21,28 +21,15 @@ const NAMED_IN_ERRORS = 50;
 const INSERT_CHUNK = 2_500;
 
 /** One line of a shipment, normalised (identifiers in canonical form) and with its steps decided. */
-interface ReceivedLine {
-  id: string;
-  line: number;
-  barcode: string | null;
-  materialType: MaterialType;
-  title: string;
-  creators: string[];
-  isbn: string | null;
-  issn: string | null;
-  publisher: string | null;
-  publicationYear: number | null;
-  callNumber: string | null;
-  callNumberScheme: CallNumberScheme | null;
-  securityTag: SecurityTagType | null;
-  collection: string | null;
-  price: string | null;
-  currency: string | null;
+type ReceivedLine = Pick<
+  IntakeItemView,
+  | 'id' | 'line' | 'barcode' | 'materialType' | 'title' | 'creators' | 'isbn' | 'issn' | 'publisher' | 'publicationYear'
+  | 'callNumber' | 'callNumberScheme' | 'securityTag' | 'collection' | 'price' | 'currency' | 'requiredSteps' | 'pendingSteps'
+> & {
+  /** Steps the vendor did (as sent), and the profile's steps they count for. */
   preApplied: string[];
-  requiredSteps: string[];
   doneSteps: string[];
-  pendingSteps: string[];
-}
+};
 
 export interface ReceivedItemView {
   line: number;
