@@ -77,3 +77,30 @@ describe("bindery vendors' webhooks", () => {
     expect((await http().put('/partners/quiet-bindery/webhook').set('Authorization', technician).send({ url: receiver.url('/x') })).status).toBe(403);
   });
 });
+
+describe("bindery vendors' webhooks where private networks are not allowed (production)", () => {
+  const run = new TestRun();
+  let service: RunningService;
+  let admin: string;
+
+  beforeAll(async () => {
+    service = await startService(run, 'conservation', (env) => ConservationModule.forEnvironment(env), { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'false' });
+    admin = await bearer('admin', []);
+  });
+
+  afterAll(async () => {
+    await service?.app.close();
+    await run.cleanup();
+  });
+
+  it('refuses a vendor whose webhookUrl is an internal address (400 naming webhookUrl), creating neither the vendor nor its queue', async () => {
+    const refused = await service.http().post('/vendors').set('Authorization', admin)
+      .send({ name: 'LAN Bindery', partnerId: 'lan-bindery', turnaroundDays: 30, webhookUrl: 'http://192.168.1.20/hooks' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^webhookUrl: 192\.168\.1\.20 is not a public address/);
+    expect((await service.http().get('/vendors').set('Authorization', admin)).body.data).toEqual([]);
+    const channel = await run.channel();
+    channel.on('error', () => undefined);
+    await expect(channel.checkQueue(run.partnerQueue('lan-bindery'))).rejects.toThrow(/NOT_FOUND/);
+  });
+});
