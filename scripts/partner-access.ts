@@ -21,10 +21,11 @@ const password = values.password ?? randomBytes(18).toString('base64url');
 const permissions = partnerPermissions(prefix, partnerId);
 const user = `${prefix}${partnerId}`;
 const ctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+// `--` ends rabbitmqctl's options: a password may begin with `-` (a generated base64url one does, one time in 64).
 try {
-  ctl('add_user', user, password);
+  ctl('add_user', '--', user, password);
 } catch {
-  ctl('change_password', user, password);
+  ctl('change_password', '--', user, password);
 }
 ctl('set_permissions', '-p', values.vhost!, user, permissions.configure, permissions.write, permissions.read);
 process.stderr.write(`partner ${partnerId}: user ${user} may read ${partnerQueueName(prefix, partnerId)} only\n`);
