@@ -24,6 +24,26 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable
  * a call number from the queue, the items are shelved, one is pulled for repair and repaired, and the
  * overview shows each change. Screenshots of the main pages land in test-artifacts/console/.
  */
+
+/** Debian's Chromium with a profile of its own; script errors of its page are collected in `pageErrors`. */
+async function openBrowser(profilePrefix: string, pageErrors: string[]): Promise<{ userDataDir: string; context: BrowserContext; page: Page }> {
+  const userDataDir = mkdtempSync(join(tmpdir(), profilePrefix));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { userDataDir, context, page };
+}
+
+async function closeBrowser(context: BrowserContext | undefined, userDataDir: string | undefined): Promise<void> {
+  await context?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+}
+
 describe('the technician console in a browser (system)', () => {
   const system = new SystemHarness();
   let userDataDir: string;
@@ -131,20 +151,11 @@ describe('the technician console in a browser (system)', () => {
     await system.start(['intake', 'cataloging', 'conservation', 'disposal']);
     await system.start(['console']);
     technicianApi = await bearer('technician', ['CEN'], { sub: 'api-check' });
-    userDataDir = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ userDataDir, context, page } = await openBrowser('console-chromium-', pageErrors));
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await closeBrowser(context, userDataDir);
     await system.stop();
   }, 60_000);
 
@@ -525,15 +536,11 @@ describe('signing in at the library identity provider in a browser (system)', ()
     await system.start(['cataloging']);
     await system.start(['console']);
     frontDoor.targetPort = Number(new URL(system.url('console')).port);
-    userDataDir = mkdtempSync(join(tmpdir(), 'console-oidc-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ userDataDir, context, page } = await openBrowser('console-oidc-chromium-', pageErrors));
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await closeBrowser(context, userDataDir);
     await system?.stop();
     await idp?.stop();
     await frontDoor.stop();
