@@ -17,6 +17,33 @@ interface OutboxRow {
 }
 
 /**
+ * The settings a relay pass opens its transaction with, each for that transaction only:
+ * - synchronous_commit off: the mark's commit need not wait for the disk. If a crash loses it, the rows
+ *   are published again and consumers drop the duplicates; it saves a WAL flush per pass, and on a slow
+ *   disk those flushes are what every other commit queues behind.
+ * - enable_seqscan and enable_bitmapscan off: published rows leave dead entries in the pending index
+ *   until vacuum. A plain index scan marks them dead as it passes, so the next claim skips them. With
+ *   statistics taken while many rows were pending, the planner picks a sequential scan (every page of
+ *   the table, every pass) or a bitmap scan (every dead entry and its page, every pass, never marking
+ *   them): claims grew to milliseconds over a long run and kept growing with the table.
+ */
+export const OUTBOX_CLAIM_SETTINGS = 'SET LOCAL synchronous_commit = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off';
+
+/**
+ * Claims and marks up to $1 pending rows in one statement, oldest first. The mark commits only after
+ * every confirm, and the row locks keep other replicas off these rows until then.
+ */
+export function outboxClaimStatement(schema: string): string {
+  return `WITH claimed AS (
+           SELECT id FROM "${schema}".outbox_message WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
+         ), marked AS (
+           UPDATE "${schema}".outbox_message o SET published_at = now() FROM claimed WHERE o.id = claimed.id
+           RETURNING o.id, o.seq, o.exchange, o.routing_key, o.type, o.payload
+         )
+         SELECT id, exchange, routing_key, type, payload FROM marked ORDER BY seq`;
+}
+
+/**
  * Publishes committed outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas share
  * the work without publishing a row twice; a row is marked published only after the broker confirmed
  * it. A crash between confirm and mark republishes the row: consumers deduplicate by message id.
@@ -74,25 +101,13 @@ export class OutboxRelay {
     const channel = this.channel;
     if (!channel) throw new Error('outbox relay is not started');
     const schema = this.options.schema;
-    return this.dataSource.transaction(async (manager) => {
-      // Claimed and marked in one statement; the mark commits only after every confirm (below), and
-      // the row locks keep other replicas off these rows until then. The mark's commit need not wait
-      // for the disk (synchronous_commit off, this transaction only): if a crash loses it, the rows are
-      // published again and consumers drop the duplicates. It saves a WAL flush per pass, and on a
-      // slow disk those flushes are what every other commit queues behind.
-      const rows: OutboxRow[] = await manager.query(
-        `WITH relaxed AS (
-           SELECT set_config('synchronous_commit', 'off', true)
-         ), claimed AS (
-           SELECT id FROM "${schema}".outbox_message WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
-         ), marked AS (
-           UPDATE "${schema}".outbox_message o SET published_at = now() FROM claimed WHERE o.id = claimed.id
-           RETURNING o.id, o.seq, o.exchange, o.routing_key, o.type, o.payload
-         )
-         SELECT id, exchange, routing_key, type, payload FROM marked, relaxed ORDER BY seq`,
-        [this.options.outboxBatchSize],
-      );
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query(`START TRANSACTION; ${OUTBOX_CLAIM_SETTINGS}`); // one round trip
+      const rows: OutboxRow[] = await runner.query(outboxClaimStatement(schema), [this.options.outboxBatchSize]);
       if (rows.length === 0) {
+        await runner.query('COMMIT');
         messagingMetrics.outboxPending.set({ service: this.options.service }, 0);
         return 0;
       }
@@ -112,9 +127,15 @@ export class OutboxRelay {
           });
         }),
       );
+      await runner.query('COMMIT');
       for (const row of rows) messagingMetrics.published.inc({ service: this.options.service, type: row.type });
       return rows.length;
-    });
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 }
 
