@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { DestinationStream, stdSerializers } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { currentContext } from '@app/messaging';
 
@@ -13,22 +14,35 @@ export function correlationIdOf(request: IncomingMessage): string {
 }
 
 /**
+ * What an access line says of a request and its answer. Headers stay out: they carry the caller's
+ * credentials, and serialising and redacting every request's headers cost a tenth of intake's CPU
+ * under steady arrivals. The request's correlation id (`req.id`) leads to everything else.
+ */
+export const logSerializers = {
+  err: stdSerializers.err,
+  req: (request: IncomingMessage & { id?: string }) => ({ id: request.id, method: request.method, url: request.url }),
+  res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
+};
+
+/**
  * Structured JSON logs (pino). Every line written while handling a request or an event carries the
  * correlation id of the flow, so one id follows a request through every event it causes.
+ * `destination` is for tests that read the lines; services log to stdout.
  */
-export function loggingModule(service: string, level: string) {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level,
-      base: { service },
-      // The bootstrap middleware has already chosen the id (and put it in the async context).
-      genReqId: (request) => (request as IncomingMessage & { id?: string }).id ?? correlationIdOf(request),
-      mixin: () => {
-        const context = currentContext();
-        return context ? { correlationId: context.correlationId, causationId: context.causationId ?? undefined } : {};
-      },
-      autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-      redact: ['req.headers.authorization'],
+export function loggingModule(service: string, level: string, destination?: DestinationStream) {
+  const options = {
+    level,
+    base: { service },
+    // The bootstrap middleware has already chosen the id (and put it in the async context).
+    genReqId: (request: IncomingMessage) => (request as IncomingMessage & { id?: string }).id ?? correlationIdOf(request),
+    mixin: () => {
+      const context = currentContext();
+      return context ? { correlationId: context.correlationId, causationId: context.causationId ?? undefined } : {};
     },
-  });
+    autoLogging: { ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? '') },
+    serializers: logSerializers,
+    // These serializers read the raw request and response; pino-http's wrappers would first copy every header.
+    wrapSerializers: false,
+  };
+  return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
 }
