@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { plainToInstance, Type } from 'class-transformer';
+import { ClassConstructor, plainToInstance, Type } from 'class-transformer';
 import {
   Allow, IsDefined, IsInt, IsOptional, IsString, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested, validateSync,
   ValidationArguments,
@@ -19,7 +19,7 @@ const snapshot = {
 };
 
 /** A valid sample of the richest contracts: nested objects, arrays of them, inheritance, conditional rules. */
-const SAMPLES = [
+const SAMPLES: Array<{ definition: { type: string; dataClass: ClassConstructor<object> }; data: object }> = [
   {
     definition: ItemReceived,
     data: {
@@ -105,7 +105,6 @@ class Base {
   @IsString() label!: string;
 }
 class Assembly extends Base {
-  @Min(0) override size!: number; // overrides Base's @Min by type (both are custom rules): class-validator keeps the child's
   @IsOptional() @IsString() note?: string | null;
   @ValidateIf((o: Assembly) => o.kind === 'numbered') @IsEvenWithArgs() number?: number;
   @IsString() kind!: string;
@@ -114,6 +113,9 @@ class Assembly extends Base {
   @IsOptional() @ValidateNested() @Type(() => Part) main?: Part;
   @IsString({ each: true }) aliases!: string[];
 }
+// Overrides Base's @Min by type on `size` (both are custom rules): class-validator keeps the child's. Applied as the
+// decorator would be, without redeclaring the field (which would shadow Base's under class-field semantics).
+Min(0)(Assembly.prototype, 'size');
 
 describe('quick validation models class-validator rule by rule', () => {
   const assembly = { size: 4, label: 'a', note: null, kind: 'numbered', number: 2, tag: 0, parts: [{ name: 'p' }], main: { name: 'm' }, aliases: ['x'] };
