@@ -4,6 +4,7 @@ import { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope, validateEvent } from '@app/contracts';
+import { AckCoalescer } from './ack-coalescer';
 import { AmqpConnection } from './amqp-connection';
 import { runInContext } from './correlation-context';
 import { EVENT_BATCH_HANDLER_METADATA, EVENT_HANDLER_METADATA, EventBatchHandlerFn, EventHandlerFn } from './event-handler.decorator';
@@ -82,6 +83,8 @@ export class EventConsumer {
   private channel?: ChannelWrapper;
   /** Bumped whenever the channel is replaced: deliveries from an old channel are neither handled nor acked. */
   private generation = 0;
+  /** Acks the current channel's deliveries, several to a frame where it can. */
+  private acks?: AckCoalescer;
   /** Parallel lanes, each handled in order; all events about one item go to the same lane. */
   private readonly lanes: Lane[];
   private inFlight = 0;
@@ -141,7 +144,11 @@ export class EventConsumer {
       confirm: true,
       json: false,
       setup: async (channel: ConfirmChannel) => {
-        this.generation++;
+        const generation = ++this.generation;
+        this.acks?.dispose();
+        this.acks = new AckCoalescer((message, allUpTo) => {
+          if (generation === this.generation) this.channel?.ack(message, allUpTo);
+        });
         await assertExchanges(channel, this.options);
         await assertServiceQueues(channel, this.options, types);
       },
@@ -164,6 +171,7 @@ export class EventConsumer {
       this.logger.warn(`cancel failed: ${(error as Error).message}`);
     }
     await Promise.all(this.lanes.map((lane) => lane.draining));
+    this.acks?.ackAllSettled();
     await this.channel.close();
     this.channel = undefined;
   }
@@ -173,6 +181,7 @@ export class EventConsumer {
   }
 
   private enqueue(message: ConsumeMessage): void {
+    this.acks?.track(message);
     let raw: unknown;
     try {
       raw = JSON.parse(message.content.toString('utf8'));
@@ -394,7 +403,7 @@ export class EventConsumer {
 
   private ack(message: ConsumeMessage, generation: number): void {
     // Ack only after commit: a crash between the two redelivers, and the inbox makes that a no-op.
-    if (generation === this.generation) this.channel?.ack(message);
+    if (generation === this.generation) this.acks?.settle(message);
   }
 
   private async retryOrDeadLetter(message: ConsumeMessage, generation: number, error: string, type: string): Promise<void> {

@@ -14,3 +14,4 @@ export * from './dead-letter-queue';
 export * from './messaging.module';
 export * from './messaging-tables.migration';
 export * from './wakeable-poller';
+export * from './ack-coalescer';

@@ -220,6 +220,29 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
     expect(await claimPages()).toBeLessThan(50);
   }, 60_000);
 
+  it('acks every message it applied, several to a frame: none returns to the queue when the channel closes', async () => {
+    const ids = Array.from({ length: 300 }, () => randomUUID());
+    const channel = await run.channel();
+    for (const noteId of ids) {
+      const body = envelope({ noteId, mode: 'ok', itemId: noteId });
+      channel.publish(run.eventsExchange, NoteRecorded.type, Buffer.from(JSON.stringify(body)), { persistent: true, messageId: body.id });
+    }
+    await channel.waitForConfirms();
+    await channel.close();
+    await eventually(async () => {
+      const rows = await run.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".note WHERE id = ANY($1)`, [ids]);
+      expect(Number(rows[0].n)).toBe(ids.length);
+    });
+    // Closing the consumer's channel returns whatever it did not ack to the queue.
+    const consumer = app.get(EventConsumer);
+    await consumer.stop();
+    try {
+      expect(await run.messageCount(run.queues('intake').main)).toBe(0);
+    } finally {
+      await consumer.start();
+    }
+  });
+
   it('applies a message delivered twice exactly once', async () => {
     const noteId = randomUUID();
     const body = JSON.stringify(envelope({ noteId, mode: 'ok' }));
