@@ -1,7 +1,7 @@
 import { plainToInstance, ClassConstructor } from 'class-transformer';
 import { validateSync, ValidatorOptions } from 'class-validator';
 import { describeValidationErrors } from '../src/events/event-catalog';
-import { conforms, validateSyncQuickly } from '../src/validation/quick-validation';
+import { conforms, conformsAs, validateSyncQuickly } from '../src/validation/quick-validation';
 
 /** Values that break some rule somewhere: wrong types, empties, extremes, look-alikes. */
 export const ODD_VALUES: unknown[] = [
@@ -46,16 +46,27 @@ export interface Agreement {
   disagreements: { variant: object; quick: unknown; classValidator: unknown }[];
   /** Variants class-validator accepts but the quick check sent to it anyway (a lost speed-up, not a wrong answer). */
   slowPaths: object[];
+  /** The same two lists for the check of plain input (`conformsAs`), which builds no instances; its slow paths over JSON input. */
+  plainDisagreements: { variant: object; classValidator: unknown }[];
+  plainSlowPaths: object[];
 }
 
 /** Runs each variant through both validations, as the pipe or the event catalog would build it. */
 export function agreementOver<T extends object>(dataClass: ClassConstructor<T>, variants: object[], options?: ValidatorOptions): Agreement {
-  const result: Agreement = { variants: variants.length, conforming: 0, disagreements: [], slowPaths: [] };
+  const result: Agreement = { variants: variants.length, conforming: 0, disagreements: [], slowPaths: [], plainDisagreements: [], plainSlowPaths: [] };
   for (const variant of variants) {
     // Compared as the paths and messages a client or a dead-letter queue is shown.
     const expected = describeValidationErrors(validateSync(plainToInstance(dataClass, structuredClone(variant)), options));
     const quick = describeValidationErrors(validateSyncQuickly(plainToInstance(dataClass, structuredClone(variant)), options));
     if (JSON.stringify(quick) !== JSON.stringify(expected)) result.disagreements.push({ variant, quick, classValidator: expected });
+    // The plain check must never say yes where class-validator finds something, whatever the input; and
+    // on input as it comes off the wire (JSON), it should say yes wherever class-validator does.
+    if (conformsAs(dataClass, structuredClone(variant), options) && expected.length > 0) result.plainDisagreements.push({ variant, classValidator: expected });
+    const wire = JSON.parse(JSON.stringify(variant)) as object;
+    const wireExpected = describeValidationErrors(validateSync(plainToInstance(dataClass, structuredClone(wire)), options));
+    const wireYes = conformsAs(dataClass, structuredClone(wire), options);
+    if (wireYes && wireExpected.length > 0) result.plainDisagreements.push({ variant: wire, classValidator: wireExpected });
+    if (!wireYes && wireExpected.length === 0) result.plainSlowPaths.push(wire);
     if (expected.length === 0) {
       result.conforming++;
       if (!conforms(plainToInstance(dataClass, structuredClone(variant)), options)) result.slowPaths.push(variant);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ClassConstructor, plainToInstance, Type } from 'class-transformer';
+import { ClassConstructor, plainToInstance, Transform, Type } from 'class-transformer';
 import {
   Allow, IsDefined, IsInt, IsOptional, IsString, MaxLength, Min, registerDecorator, ValidateIf, ValidateNested, validateSync,
   ValidationArguments,
@@ -9,7 +9,7 @@ import {
   allEventDefinitions, describeValidationErrors, EventEnvelope, ItemListed, ItemPulled, ItemReceived, ItemStatusChanged, ItemUpdated, makeCodabarBarcode,
   ShipmentDispatched, validateEvent,
 } from '..';
-import { conforms, validateQuickly, validateSyncQuickly } from './quick-validation';
+import { conforms, conformsAs, validateQuickly, validateSyncQuickly } from './quick-validation';
 
 const barcode = makeCodabarBarcode('4321', 777);
 const snapshot = {
@@ -62,13 +62,18 @@ describe('quick validation agrees with class-validator', () => {
     // The sample and its harmless variants take the quick path; else the speed-up would be silently lost.
     expect(result.conforming).toBeGreaterThan(0);
     expect(result.slowPaths).toEqual([]);
+    // And the plain-input check, which events off the wire take: never a yes class-validator would refuse.
+    expect(result.plainDisagreements).toEqual([]);
+    expect(result.plainSlowPaths).toEqual([]);
     expect(result.variants).toBeGreaterThan(100);
   });
 
   it('every event contract, given junk, answers as class-validator does', () => {
     for (const definition of allEventDefinitions()) {
       const result = agreementOver(definition.dataClass, [{}, { itemId: 'x' }, { items: [{}] }, { lines: [null] }, { item: 'x' }], { forbidUnknownValues: true });
-      expect({ type: definition.type, disagreements: result.disagreements }).toEqual({ type: definition.type, disagreements: [] });
+      expect({ type: definition.type, disagreements: result.disagreements, plain: result.plainDisagreements }).toEqual({
+        type: definition.type, disagreements: [], plain: [],
+      });
     }
   });
 
@@ -77,7 +82,14 @@ describe('quick validation agrees with class-validator', () => {
       id: randomUUID(), type: ItemStatusChanged.type, schemaVersion: 1, occurredAt: new Date().toISOString(), producer: 'cataloging',
       correlationId: randomUUID(), causationId: null, branch: 'CEN', data,
     });
-    expect(validateEvent(envelope(SAMPLES[1].data))).toMatchObject({ ok: true });
+    // Off the wire (JSON), a conforming event comes back as it came: plain, no instance built.
+    const wire = JSON.parse(JSON.stringify(envelope(SAMPLES[1].data))) as object;
+    const accepted = validateEvent(wire);
+    expect(accepted).toMatchObject({ ok: true });
+    expect(accepted.ok && accepted.envelope).toBe(wire);
+    // Newer schema versions and unknown types are still refused, named.
+    expect(validateEvent({ ...wire, schemaVersion: 2 })).toMatchObject({ ok: false, reason: expect.stringContaining('schemaVersion 2 is newer than supported 1') });
+    expect(validateEvent({ ...wire, type: 'cataloging.item.teleported' })).toEqual({ ok: false, reason: 'unknown event type cataloging.item.teleported' });
     const broken = validateEvent(envelope({ ...SAMPLES[1].data, version: 0, item: { ...snapshot, checkoutCount: -1 } }));
     expect(broken).toEqual({
       ok: false,
@@ -136,6 +148,7 @@ describe('quick validation models class-validator rule by rule', () => {
       { ...assembly, aliases: new Set(['a', 1]) },
     ], options);
     expect(result.disagreements).toEqual([]);
+    expect(result.plainDisagreements).toEqual([]);
     expect(result.conforming).toBeGreaterThan(0);
   });
 
@@ -149,6 +162,24 @@ describe('quick validation models class-validator rule by rule', () => {
     expect(conforms(valid, { groups: ['x'] })).toBe(false);
     expect(conforms(Object.create(null))).toBe(false);
     expect(conforms({ size: 4 })).toBe(false);
+  });
+
+  it('judges plain input as the instances class-transformer would build, and leaves what it would change to class-validator', () => {
+    expect(conformsAs(Assembly, structuredClone(assembly))).toBe(true);
+    expect(conformsAs(Assembly, { ...assembly, size: -1 })).toBe(false);
+    expect(conformsAs(Assembly, { ...assembly, parts: [{ name: 'far too long' }] })).toBe(false); // the nested class's rule (@Type)
+    expect(conformsAs(Assembly, { ...assembly, main: { name: 'm', extra: 1 } })).toBe(true); // extra keys are copied, not refused
+    // Not plain input: instances, keys class-transformer skips or that reach the prototype, a nested non-plain object.
+    expect(conformsAs(Assembly, plainToInstance(Assembly, assembly))).toBe(false);
+    expect(conformsAs(Assembly, JSON.parse(`{"constructor": 1, ${JSON.stringify(assembly).slice(1)}`))).toBe(false);
+    expect(conformsAs(Assembly, JSON.parse(`{"__proto__": {"size": 4}, ${JSON.stringify(assembly).slice(1)}`))).toBe(false);
+    expect(conformsAs(Assembly, { ...assembly, main: new Part() })).toBe(false);
+    // A class whose input class-transformer rewrites is never judged as plain.
+    class Rewritten {
+      @Transform(({ value }) => `${value}-suffixed`) @IsString() @MaxLength(5) code!: string;
+    }
+    expect(validateSync(plainToInstance(Rewritten, { code: 'ab' }))).not.toEqual([]); // 'ab-suffixed' is too long
+    expect(conformsAs(Rewritten, { code: 'ab' })).toBe(false);
   });
 
   it('leaves stripping of unknown fields to class-validator, which still strips them', () => {

@@ -45,6 +45,7 @@ interface RuleWithConstraints {
 }
 
 interface ClassRules {
+  target: Function;
   targetName: string | undefined;
   hasRules: boolean;
   properties: PropertyRules[];
@@ -55,6 +56,13 @@ interface ClassRules {
   grouped: Record<string, Metadata[]>;
   /** An async constraint cannot be answered synchronously. */
   modelled: boolean;
+  /**
+   * For plain input: the class a property's value becomes under `plainToInstance` (its `@Type`), by
+   * property name; and whether `plainToInstance` would do anything to this class's input but copy it
+   * and build those nested instances (expose/exclude/transform rules, discriminators: not modelled).
+   */
+  nestedTypes: Map<string, Function>;
+  copiedAsIs: boolean;
 }
 
 const rulesByClass = new WeakMap<Function, ClassRules>();
@@ -90,13 +98,52 @@ function compile(target: Function): ClassRules {
       awaitsPromise: applied.some((rule) => rule.type === ValidationTypes.PROMISE_VALIDATION),
     };
   });
+  const { nestedTypes, copiedAsIs } = transformationOf(target, properties.map((property) => property.name));
   return {
+    target,
     targetName: target.name,
     hasRules: metadatas.length > 0,
     properties,
     grouped,
     modelled,
+    nestedTypes,
+    copiedAsIs,
   };
+}
+
+/** class-transformer's decorator metadata; it keeps it in this module and offers no public accessor. */
+interface TransformerStorage {
+  findTypeMetadata(target: Function, property: string): { typeFunction?: (options?: unknown) => Function; options?: { discriminator?: unknown } } | undefined;
+  getStrategy(target: Function): string;
+  getExposedMetadatas(target: Function): unknown[];
+  getExcludedMetadatas(target: Function): unknown[];
+  findTransformMetadatas(target: Function, property: string, transformationType: number): unknown[];
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const transformerStorage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage?: TransformerStorage }).defaultMetadataStorage;
+const PLAIN_TO_CLASS = 0; // class-transformer's TransformationType.PLAIN_TO_CLASS
+
+/** What `plainToInstance` makes of a plain object of this class, as far as validation can tell. */
+function transformationOf(target: Function, properties: string[]): { nestedTypes: Map<string, Function>; copiedAsIs: boolean } {
+  const nestedTypes = new Map<string, Function>();
+  const storage = transformerStorage;
+  if (!storage || typeof storage.findTypeMetadata !== 'function') return { nestedTypes, copiedAsIs: false };
+  let copiedAsIs =
+    storage.getStrategy(target) === 'none' && storage.getExposedMetadatas(target).length === 0 && storage.getExcludedMetadatas(target).length === 0;
+  for (const property of properties) {
+    if (storage.findTransformMetadatas(target, property, PLAIN_TO_CLASS).length > 0) copiedAsIs = false;
+    const type = storage.findTypeMetadata(target, property);
+    if (!type) continue;
+    const nested = type.typeFunction?.();
+    if (type.options?.discriminator || typeof nested !== 'function' || !isClass(nested)) copiedAsIs = false;
+    else nestedTypes.set(property, nested);
+  }
+  return { nestedTypes, copiedAsIs };
+}
+
+/** A user class, not a built-in value type class-transformer converts to (Date, String, Map…). */
+function isClass(type: Function): boolean {
+  return ![Object, Array, String, Number, Boolean, Date, Map, Set, Promise, Buffer].includes(type as never);
 }
 
 class NotModelled extends Error {}
@@ -117,17 +164,54 @@ export function conforms(object: object, options: ValidatorOptions = {}): boolea
   }
 }
 
+/**
+ * True only when class-validator would find no error in `plainToInstance(dataClass, plain)`, without
+ * building the instances: for JSON input (an event off the wire), class-transformer only copies it
+ * into instances of the classes its `@Type`s name, and the same rules see the same values. Any input
+ * or class where that does not hold (non-JSON values in objects, keys class-transformer treats
+ * specially, expose/exclude/transform rules) answers false: ask class-validator.
+ */
+export function conformsAs(dataClass: Function, plain: unknown, options: ValidatorOptions = {}): boolean {
+  if (options.groups?.length || options.always || options.strictGroups) return false;
+  if (options.whitelist && !options.forbidNonWhitelisted) return false;
+  try {
+    return isPlainObject(plain) && new Check(options, true).object(plain, dataClass);
+  } catch (error) {
+    if (error instanceof NotModelled) return false;
+    throw error;
+  }
+}
+
+/** Keys class-transformer skips or that reach an object's prototype: plain and instance would differ. */
+const SPECIAL_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** An object as JSON.parse makes them (in any realm: jest's, a worker's), not an instance of a class. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
 class Check {
   private readonly forbidUnknownValues: boolean;
 
-  constructor(private readonly options: ValidatorOptions) {
+  /** `plainInput`: the objects are JSON-like input, judged as class-transformer would build them. */
+  constructor(
+    private readonly options: ValidatorOptions,
+    private readonly plainInput = false,
+  ) {
     this.forbidUnknownValues = options.forbidUnknownValues !== false;
   }
 
-  object(object: object): boolean {
-    if (typeof object.constructor !== 'function') throw new NotModelled();
-    const rules = rulesOf(object.constructor);
-    if (!rules.modelled) throw new NotModelled();
+  /** `asClass`: the object is plain input, to be judged as `plainToInstance(asClass, object)` would be. */
+  object(object: object, asClass?: Function): boolean {
+    if (asClass) {
+      for (const key of Object.keys(object)) if (SPECIAL_KEYS.has(key)) throw new NotModelled();
+    } else if (typeof object.constructor !== 'function') {
+      throw new NotModelled();
+    }
+    const rules = rulesOf(asClass ?? object.constructor);
+    if (!rules.modelled || (asClass && !rules.copiedAsIs)) throw new NotModelled();
     if (this.forbidUnknownValues && !rules.hasRules) return false;
     if (this.options.whitelist) {
       for (const key of Object.keys(object)) if (!rules.grouped[key]?.length) return false;
@@ -135,7 +219,8 @@ class Check {
     for (const property of rules.properties) {
       const value = (object as Record<string, unknown>)[property.name];
       if (value instanceof Promise && property.awaitsPromise) throw new NotModelled();
-      if (!this.property(object, value, rules.targetName, property.defined, property.custom, property.nested, property.conditions)) return false;
+      const nestedClass = asClass && rules.nestedTypes.get(property.name);
+      if (!this.property(object, value, rules.targetName, property.defined, property.custom, property.nested, property.conditions, nestedClass)) return false;
     }
     return true;
   }
@@ -143,6 +228,7 @@ class Check {
   private property(
     object: object, value: unknown, targetName: string | undefined,
     defined: RuleWithConstraints[], custom: RuleWithConstraints[], nested: Metadata[], conditions: Metadata[],
+    nestedClass?: Function,
   ): boolean {
     // class-validator evaluates every condition, then skips the property unless all of them hold.
     let applies = true;
@@ -152,7 +238,7 @@ class Check {
     if (value === undefined && this.options.skipUndefinedProperties === true) return true;
     if (value === null && this.options.skipNullProperties === true) return true;
     if ((value === null || value === undefined) && this.options.skipMissingProperties === true) return true;
-    return this.rules(object, value, targetName, custom) && this.nested(value, nested);
+    return this.rules(object, value, targetName, custom) && this.nested(value, nested, nestedClass);
   }
 
   private rules(object: object, value: unknown, targetName: string | undefined, rules: RuleWithConstraints[]): boolean {
@@ -176,14 +262,21 @@ class Check {
     return true;
   }
 
-  private nested(value: unknown, rules: Metadata[]): boolean {
+  /** `nestedClass`: the value is plain input that class-transformer turns into this class (`@Type`). */
+  private nested(value: unknown, rules: Metadata[], nestedClass?: Function): boolean {
     // class-validator repeats the same walk once per nested rule; one walk gives the same verdict.
     if (value === undefined || rules.length === 0) return true;
     if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
       const elements = value instanceof Set ? [...value] : value instanceof Map ? [...value.values()] : value;
       // An element is validated with the property's nested rules alone, as class-validator does.
-      for (const element of elements) if (!this.property(value, element, undefined, [], [], rules, [])) return false;
+      for (const element of elements) if (!this.property(value, element, undefined, [], [], rules, [], nestedClass)) return false;
       return true;
+    }
+    if (this.plainInput && typeof value === 'object' && value !== null) {
+      // class-transformer builds the nested instance (`@Type`) from a plain object; anything else it
+      // would convert or copy in ways not modelled here.
+      if (!nestedClass || !isPlainObject(value)) throw new NotModelled();
+      return this.object(value, nestedClass);
     }
     return value instanceof Object && this.object(value);
   }
