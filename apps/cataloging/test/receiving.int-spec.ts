@@ -20,9 +20,11 @@ describe('cataloging receives items from intake', () => {
 
   beforeAll(async () => {
     // Retry delays long enough that an item's receipt surely lands between the first try and the retry.
+    // Four lanes, so events about different items race each other as they can in production.
     service = await startService(run, 'cataloging', (env) => CatalogingModule.forEnvironment(env), {
       BRANCHES: TEST_BRANCHES,
       RETRY_DELAYS_MS: '300,1500',
+      CONSUMER_LANES: 4,
     });
     probe = await EventProbe.start(run);
     staff = await bearer('technician', ['CEN']);

@@ -31,7 +31,7 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   queuePrefix: '',
   prefetch: 1000,
   consumerBatchSize: 250,
-  consumerLanes: 4,
+  consumerLanes: 1,
   retryDelaysMs: [1_000, 5_000, 30_000],
   deliveryLimit: 10,
   outboxPollMs: 1_000,
