@@ -84,8 +84,9 @@ async function highestSustainedRate(ctx: ScenarioContext, plan: SteadyPlan, firs
   let failed: number | null = first ? null : plan.rate;
   const step = async (rate: number) => {
     const result = await arrivals(ctx, rate, plan.stepSeconds, DRAIN_MS);
-    const ok = sustained(result);
-    ctx.log(`steady: ${rate.toFixed(0)}/s ${ok ? 'held' : 'not sustained'} (sent ${result.achievedRate.toFixed(0)}/s, p99 ${percentile([...result.latencies].sort((a, b) => a - b), 0.99).toFixed(0)} ms${result.refused ? `, ${result.refused} refused` : ''}${result.settled ? '' : ', backlog'})`);
+    const why = notSustainedBecause(result);
+    const ok = why === null;
+    ctx.log(`steady: ${rate.toFixed(0)}/s ${ok ? 'held' : `not sustained: ${why}`} (sent ${result.achievedRate.toFixed(0)}/s, p99 ${percentile([...result.latencies].sort((a, b) => a - b), 0.99).toFixed(0)} ms)`);
     if (ok) best = Math.max(best, result.achievedRate);
     return ok;
   };
@@ -111,11 +112,19 @@ async function highestSustainedRate(ctx: ScenarioContext, plan: SteadyPlan, firs
 
 /** Sustained: every arrival taken, all reached the catalog soon after, p99 under a second, no growing lag. */
 function sustained(phase: PhaseResult): boolean {
-  if (phase.failures || phase.refused || !phase.settled) return false;
-  if (phase.achievedRate < 0.95 * phase.rate) return false;
+  return notSustainedBecause(phase) === null;
+}
+
+/** Why a phase does not count as sustained, for the log; null when it does. */
+function notSustainedBecause(phase: PhaseResult): string | null {
+  if (phase.failures) return `${phase.failures} failed`;
+  if (phase.refused) return `${phase.refused} refused`;
+  if (!phase.settled) return 'backlog';
+  if (phase.achievedRate < 0.95 * phase.rate) return `sent only ${phase.achievedRate.toFixed(0)}/s`;
   const sorted = [...phase.latencies].sort((a, b) => a - b);
-  if (percentile(sorted, 0.99) >= 1_000) return false;
-  return phase.drift.last <= 2 * phase.drift.first + 50;
+  if (percentile(sorted, 0.99) >= 1_000) return 'p99 over 1 s';
+  if (phase.drift.last > 2 * phase.drift.first + 50) return `lag growing: median ${phase.drift.first.toFixed(0)} → ${phase.drift.last.toFixed(0)} ms`;
+  return null;
 }
 
 async function arrivals(ctx: ScenarioContext, rate: number, seconds: number, drainMs: number): Promise<PhaseResult> {
