@@ -17,6 +17,8 @@ describe("bindery vendors' webhooks", () => {
     receiver = await WebhookReceiver.start();
     admin = await bearer('admin', []);
     technician = await bearer('technician', ['CEN']);
+    // Creating these vendors declares their partner queues: removed with the run's other queues.
+    for (const partnerId of ['hook-bindery', 'quiet-bindery']) run.partnerQueue(partnerId);
   });
 
   afterAll(async () => {
