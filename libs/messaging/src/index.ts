@@ -15,3 +15,4 @@ export * from './messaging.module';
 export * from './messaging-tables.migration';
 export * from './wakeable-poller';
 export * from './ack-coalescer';
+export * from './housekeeping';

@@ -17,5 +17,6 @@ export const messagingMetrics = {
   retried: counter('library_messages_retried_total', 'Events sent to a delayed retry queue', ['service', 'type']),
   deadLettered: counter('library_messages_dead_lettered_total', 'Events sent to the dead-letter queue', ['service', 'type', 'reason']),
   redelivered: counter('library_messages_redelivered_total', 'Deliveries the broker flagged as redelivered', ['service']),
+  housekeepingDeleted: counter('library_housekeeping_deleted_total', 'Published outbox rows and processed-message records removed past their retention', ['service', 'table']),
   outboxPending: gauge('library_outbox_pending', 'Outbox rows not yet confirmed by the broker (at last relay pass)', ['service']),
 };

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, DynamicModule, Injectable, Module, OnApplica
 import { DiscoveryModule } from '@nestjs/core';
 import { AmqpConnection } from './amqp-connection';
 import { EventConsumer } from './event-consumer';
+import { MessagingHousekeeping } from './housekeeping';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
 import { OutboxRelay } from './outbox/outbox.relay';
 import { UnitOfWork } from './unit-of-work';
@@ -11,16 +12,19 @@ class MessagingLifecycle implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     private readonly consumer: EventConsumer,
     private readonly relay: OutboxRelay,
+    private readonly housekeeping: MessagingHousekeeping,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer.discoverHandlers();
     this.relay.start();
     await this.consumer.start();
+    this.housekeeping.start();
   }
 
   /** Stop consuming and let in-flight messages commit and ack, then stop the relay (it finishes its pass). */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.housekeeping.stop();
     await this.consumer.stop();
     await this.relay.stop();
   }
@@ -45,9 +49,10 @@ export class MessagingModule {
         OutboxRelay,
         UnitOfWork,
         EventConsumer,
+        MessagingHousekeeping,
         MessagingLifecycle,
       ],
-      exports: [MESSAGING_OPTIONS, AmqpConnection, OutboxRelay, UnitOfWork, EventConsumer],
+      exports: [MESSAGING_OPTIONS, AmqpConnection, OutboxRelay, UnitOfWork, EventConsumer, MessagingHousekeeping],
     };
   }
 }

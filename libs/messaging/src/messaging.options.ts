@@ -23,6 +23,11 @@ export interface MessagingOptions {
   deliveryLimit: number;
   outboxPollMs: number;
   outboxBatchSize: number;
+  /** How long a published outbox row is kept, then deleted (it is history once confirmed). */
+  outboxRetentionHours: number;
+  /** How long a processed-message record is kept: far longer than any redelivery or retry takes. */
+  inboxRetentionHours: number;
+  housekeepingIntervalMs: number;
 }
 
 export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'schema' | 'amqpUrl'> = {
@@ -36,6 +41,9 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   deliveryLimit: 10,
   outboxPollMs: 1_000,
   outboxBatchSize: 500,
+  outboxRetentionHours: 7 * 24,
+  inboxRetentionHours: 30 * 24,
+  housekeepingIntervalMs: 3_600_000,
 };
 
 export interface QueueNames {

@@ -8,7 +8,7 @@ import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent } from '@app/contracts';
 import {
-  DeadLetterQueue, EventConsumer, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, OUTBOX_CLAIM_SETTINGS, outboxClaimStatement,
+  DeadLetterQueue, EventConsumer, MessagingHousekeeping, MessagingRetention1764000000900, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, OUTBOX_CLAIM_SETTINGS, outboxClaimStatement,
   OutboxRelay, schemaOf, Transaction, UnitOfWork,
 } from '@app/messaging';
 import { createServiceApp, PlatformModule } from '@app/platform';
@@ -130,7 +130,7 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
   const moduleFor = (env: ReturnType<TestRun['env']>) => ({
     module: class TestServiceModule {},
     imports: [
-      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001] }),
+      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900] }),
       NotesFeature,
     ],
   });
@@ -241,6 +241,42 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
     } finally {
       await consumer.start();
     }
+  });
+
+  it('deletes published outbox rows and processed-message records past their retention, never a row still to publish', async () => {
+    const relay = app.get(OutboxRelay);
+    const ids = { oldPublished: randomUUID(), oldPending: randomUUID(), recentPublished: randomUUID(), oldProcessed: randomUUID(), recentProcessed: randomUUID() };
+    await relay.stop(); // the pending row must stay pending while we look
+    try {
+      const outboxRow = (id: string, createdAgo: string, publishedAgo: string | null) =>
+        run.query(
+          `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, created_at, published_at)
+           VALUES ($1, $2, 'test.nobody.listens', 'test.nobody.listens', '{}', now() - $3::interval, now() - $4::interval)`,
+          [id, run.eventsExchange, createdAgo, publishedAgo],
+        );
+      await outboxRow(ids.oldPublished, '8 days', '8 days');
+      await outboxRow(ids.oldPending, '9 days', null);
+      await outboxRow(ids.recentPublished, '6 days', '6 days');
+      const processed = (id: string, ago: string) =>
+        run.query(`INSERT INTO "${schema}".processed_message (message_id, type, processed_at) VALUES ($1, 'test', now() - $2::interval)`, [id, ago]);
+      await processed(ids.oldProcessed, '31 days');
+      await processed(ids.recentProcessed, '29 days');
+
+      const swept = await app.get(MessagingHousekeeping).sweep(); // defaults: a week and a month
+      expect(swept).toEqual({ outbox: 1, inbox: 1 });
+      const outbox = await run.query<{ id: string }>(`SELECT id FROM "${schema}".outbox_message WHERE id = ANY($1)`, [Object.values(ids)]);
+      expect(outbox.map((row) => row.id).sort()).toEqual([ids.oldPending, ids.recentPublished].sort());
+      const inbox = await run.query<{ message_id: string }>(`SELECT message_id FROM "${schema}".processed_message WHERE message_id = ANY($1)`, [Object.values(ids)]);
+      expect(inbox.map((row) => row.message_id)).toEqual([ids.recentProcessed]);
+      expect(await app.get(MessagingHousekeeping).sweep()).toEqual({ outbox: 0, inbox: 0 });
+    } finally {
+      relay.start();
+    }
+    // The old unpublished row is still published (and then, being recent in publication, kept).
+    await eventually(async () => {
+      const [row] = await run.query<{ published_at: Date | null }>(`SELECT published_at FROM "${schema}".outbox_message WHERE id = $1`, [ids.oldPending]);
+      expect(row.published_at).not.toBeNull();
+    });
   });
 
   it('applies a message delivered twice exactly once', async () => {

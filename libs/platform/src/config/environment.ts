@@ -43,6 +43,15 @@ export class Environment {
   RETRY_DELAYS_MS = '1000,5000,30000';
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) DELIVERY_LIMIT = 10;
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_MS = 1000;
+  /** Published outbox rows older than this are deleted (a week: recent traffic stays inspectable). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365) OUTBOX_RETENTION_HOURS = 7 * 24;
+  /**
+   * Processed-message records older than this are deleted. They make a redelivery a no-op, so keep them
+   * far longer than any redelivery, retry or dead-letter replay takes (a month).
+   */
+  @Transform(toInt) @IsInt() @Min(24) @Max(24 * 3650) INBOX_RETENTION_HOURS = 30 * 24;
+  /** How often each replica sweeps its outbox and inbox. */
+  @Transform(toInt) @IsInt() @Min(1_000) @Max(86_400_000) HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 
   /** `CODE:Name` pairs: the branches of this library system. */
   @Matches(/^[A-Z0-9]{2,8}:[^,:]+(,[A-Z0-9]{2,8}:[^,:]+)*$/, { message: 'BRANCHES must look like CEN:Central Library,NOR:North Branch' })
