@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadEnvironment } from '@app/platform/config/environment';
 import { SERVICE_NODE_ARGS } from '@app/platform/runtime/service-heap';
 import { ConsoleEnvironment, loadConsoleEnvironment } from '../../apps/console/src/config/console-environment';
@@ -22,6 +22,8 @@ interface ComposeService {
   healthcheck?: { test: string[] | string; interval?: string; retries?: number };
   depends_on?: Record<string, { condition: string }>;
   stop_grace_period?: string;
+  command?: string[];
+  restart?: string;
 }
 
 const COMPOSE_TEXT = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
@@ -123,6 +125,24 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(postgres.healthcheck?.test)).toMatch(new RegExp(`pg_isready.*-U ${postgres.environment!.POSTGRES_USER}`));
     expect(JSON.stringify(rabbitmq.healthcheck?.test)).toMatch(/rabbitmq-diagnostics/);
     for (const infra of [postgres, rabbitmq]) expect(infra.healthcheck!.retries).toBeGreaterThan(0);
+  });
+
+  it("bounds partners' queues as the Kubernetes Policy does, set once through the management API", () => {
+    const setter = services['rabbitmq-policies'];
+    expect(setter.depends_on).toEqual({ rabbitmq: { condition: 'service_healthy' } });
+    expect(setter.restart).toBe('no');
+    const command = setter.command!;
+    const argument = (flag: string) => command[command.indexOf(flag) + 1];
+    expect(argument('--user')).toBe(`${rabbitmq.environment!.RABBITMQ_DEFAULT_USER}:${rabbitmq.environment!.RABBITMQ_DEFAULT_PASS}`);
+    expect(argument('--request')).toBe('PUT');
+    expect(command.at(-1)).toBe('http://rabbitmq:15672/api/policies/%2F/partner-queues');
+    const body = JSON.parse(argument('--data')) as { pattern: string; 'apply-to': string; priority: number; definition: Record<string, unknown> };
+    const policies = parseAllDocuments(readFileSync(join(ROOT, 'deploy/k8s/base/rabbitmq/policies.yaml'), 'utf8')).map((doc) => doc.toJS());
+    const production = policies.find((policy) => policy.metadata.name === 'partner-queues').spec;
+    expect(body).toMatchObject({ pattern: production.pattern, 'apply-to': production.applyTo, priority: production.priority });
+    expect(body.definition).toEqual({ 'max-length': production.definition['max-length'], overflow: production.definition.overflow });
+    expect(new RegExp(body.pattern).test('partner.hook-bindery')).toBe(true);
+    expect(new RegExp(body.pattern).test('intake.events')).toBe(false);
   });
 
   describe.each(SERVICES)('%s', (name) => {
