@@ -36,7 +36,8 @@ interface IssuedCode {
 /**
  * A real, small OpenID Connect provider for tests: discovery, JWKS, an authorization endpoint with a
  * sign-in page, and a token endpoint that checks the client, the redirect URI, one use per code and
- * the PKCE verifier (S256), then answers with an RS256 ID token and JWT access token made by jose.
+ * the PKCE verifier (S256), then answers with an RS256 ID token and JWT access token made by jose,
+ * and a refresh token that buys new access tokens (rotated on every use).
  * It only knows one client and whoever the test says is signing in.
  */
 export class TestIdentityProvider {
@@ -47,11 +48,15 @@ export class TestIdentityProvider {
   /** Set to make /authorize answer with `error=` instead of a code (e.g. access_denied). */
   refuseWith?: string;
   misbehave: Misbehaviour = {};
+  /** Issue refresh tokens (rotated on every use, as Keycloak and others do). */
+  issueRefreshTokens = true;
   issuer = '';
   private server?: Server;
   private key?: { privateKey: PrivateKey; jwk: JWK };
   private rogueKey?: PrivateKey;
   private readonly codes = new Map<string, IssuedCode>();
+  /** Live refresh tokens and whose they are; a used one is gone (rotation). */
+  private readonly refreshTokens = new Map<string, TestAccount>();
 
   constructor(
     readonly client: { id: string; secret?: string; redirectUri: string },
@@ -81,6 +86,11 @@ export class TestIdentityProvider {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  /** Ends every session at the provider: no refresh token works any more. */
+  revokeRefreshTokens(): void {
+    this.refreshTokens.clear();
   }
 
   /** An access token as the provider issues them (for tests that need one outside a sign-in). */
@@ -173,7 +183,17 @@ export class TestIdentityProvider {
     } else if (form.client_id !== this.client.id) {
       return refuse('invalid_client', 'unknown client', 401);
     }
-    if (form.grant_type !== 'authorization_code') return refuse('unsupported_grant_type', 'only authorization_code');
+    if (form.grant_type === 'refresh_token') {
+      const account = this.refreshTokens.get(form.refresh_token ?? '');
+      if (!account) return refuse('invalid_grant', 'unknown, used or revoked refresh token');
+      this.refreshTokens.delete(form.refresh_token);
+      const bad = this.misbehave;
+      this.misbehave = {};
+      const { sub, ...claims } = account;
+      const accessToken = await this.sign({ ...claims, scope: 'openid profile' }, bad.accessTokenSubject ?? sub, bad.accessTokenAudience ?? this.apiAudience, bad.accessTokenSignedByAnotherKey);
+      return send(200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, refresh_token: this.newRefreshToken(account) });
+    }
+    if (form.grant_type !== 'authorization_code') return refuse('unsupported_grant_type', 'only authorization_code and refresh_token');
     const issued = this.codes.get(form.code ?? '');
     if (!issued || issued.used) return refuse('invalid_grant', 'unknown or used code');
     issued.used = true;
@@ -192,7 +212,16 @@ export class TestIdentityProvider {
       bad.idTokenAudience ?? issued.clientId,
       bad.idTokenSignedByAnotherKey,
     );
-    send(200, { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 3600 });
+    send(200, {
+      access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 3600,
+      ...(this.issueRefreshTokens ? { refresh_token: this.newRefreshToken(issued.account) } : {}),
+    });
+  }
+
+  private newRefreshToken(account: TestAccount): string {
+    const token = randomBytes(24).toString('base64url');
+    this.refreshTokens.set(token, account);
+    return token;
   }
 
   private sign(claims: Record<string, unknown>, sub: string, audience: string, rogue = false): Promise<string> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { TokenVerifier } from '@app/auth';
-import { sealSignInState } from '../src/session/oidc/sign-in-state';
+import { sealSessionGrant, sealSignInState } from '../src/session/oidc/sign-in-state';
 import { startConsole } from './console-app';
 import { TestIdentityProvider } from './oidc-provider';
 
@@ -50,6 +50,7 @@ describe('console sign-in at the identity provider (integration)', () => {
     idp.account = { sub: 'tess', name: 'Tess Tech', roles: ['technician'], branches: ['CEN'] };
     idp.refuseWith = undefined;
     idp.misbehave = {};
+    idp.issueRefreshTokens = true;
   });
 
   /** `/sign-in`: the provider's address to go to, and the sign-in cookie as the browser would send it back. */
@@ -203,9 +204,88 @@ describe('console sign-in at the identity provider (integration)', () => {
     const res = await http().post('/sign-out').set('Cookie', session).expect(303);
     expect(res.headers.location).toBe('/signed-out');
     expect(cookieLine(res, 'console_session')).toMatch(/^console_session=; Path=\/; Expires=Thu, 01 Jan 1970/);
+    expect(cookieLine(res, 'console_grant')).toMatch(/^console_grant=; Path=\/; Expires=Thu, 01 Jan 1970/);
     const page = await http().get('/signed-out').expect(200);
     expect(page.text).toContain('You are signed out of the console.');
     expect(page.text).toContain(`href="${idp.issuer}/logout?client_id=${CLIENT.id}"`);
+  });
+
+  describe('past the access token: renewed by the refresh token', () => {
+    const valueOf = (line: string | undefined) => line!.split(';')[0];
+    const verifier = () => new TokenVerifier({ mode: 'jwks', jwksUrl: idp.jwksUrl, issuer: idp.issuer, audience: AUDIENCE });
+    /** A browser whose session cookie has expired (and been dropped) keeps only the grant cookie. */
+    const afterExpiry = async () => valueOf(cookieLine(await signInRound(), 'console_grant'));
+
+    it('keeps the sealed refresh token in its own cookie, for the eight hours of the session', async () => {
+      const grant = cookieLine(await signInRound(), 'console_grant')!;
+      expect(grant).toMatch(/^console_grant=[\w-]*\.[\w-]*\.[\w-]*\.[\w-]*\.[\w-]*; Max-Age=28(?:79\d|800); Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/);
+      idp.issueRefreshTokens = false;
+      const without = await signInRound();
+      expect(cookieLine(without, 'console_session')).toBeDefined();
+      expect(cookieLine(without, 'console_grant')).toMatch(/^console_grant=; Path=\/; Expires=Thu, 01 Jan 1970/);
+    });
+
+    it('serves the page with a new access token for the same person, and rotates the refresh token', async () => {
+      const grant = await afterExpiry();
+      const before = idp.tokenRequests.length;
+      const page = await http().get('/scan').set('Cookie', grant).expect(200);
+      expect(page.text).toContain('<strong>Tess Tech</strong> · technician · CEN');
+      expect(idp.tokenRequests).toHaveLength(before + 1);
+      expect(idp.tokenRequests[before].form).toMatchObject({ grant_type: 'refresh_token' });
+      expect(idp.tokenRequests[before].headers.authorization).toMatch(/^Basic /);
+      const session = cookieLine(page, 'console_session')!;
+      expect(session).toMatch(/; Path=\/; Expires=.*; HttpOnly; SameSite=Strict$/);
+      expect(await verifier().verify(valueOf(session).split('=')[1])).toMatchObject({ id: 'tess' });
+      const rotated = valueOf(cookieLine(page, 'console_grant'));
+      expect(rotated).not.toBe(grant);
+      // The rotated grant renews again; the old one, sent again by a page's other requests, reuses the same answer.
+      await http().get('/scan').set('Cookie', rotated).expect(200);
+      const asked = idp.tokenRequests.length;
+      await Promise.all([1, 2, 3].map(() => http().get('/scan').set('Cookie', grant).expect(200)));
+      expect(idp.tokenRequests).toHaveLength(asked);
+    });
+
+    it('ends the session when the provider has ended it: the grant is cleared and the person signs in again', async () => {
+      const grant = await afterExpiry();
+      idp.revokeRefreshTokens();
+      const res = await http().get('/scan').set('Cookie', grant).expect(303);
+      expect(res.headers.location).toBe('/sign-in?next=%2Fscan');
+      expect(cookieLine(res, 'console_grant')).toMatch(/^console_grant=; Path=\/; Expires=Thu, 01 Jan 1970/);
+      expectNoSession(res);
+    });
+
+    it('refuses a refreshed token that names someone else', async () => {
+      const grant = await afterExpiry();
+      idp.misbehave = { accessTokenSubject: 'mallory' };
+      const res = await http().get('/scan').set('Cookie', grant).expect(303);
+      expect(cookieLine(res, 'console_grant')).toMatch(/^console_grant=;/);
+      expectNoSession(res);
+    });
+
+    it('asks the provider nothing for a grant it did not seal, one past the session\'s end, or beside a bearer header', async () => {
+      const grant = await afterExpiry();
+      const before = idp.tokenRequests.length;
+      const tampered = `${grant.slice(0, -2)}${grant.endsWith('A') ? 'BB' : 'AA'}`;
+      expect(cookieLine(await http().get('/scan').set('Cookie', tampered).expect(303), 'console_grant')).toMatch(/^console_grant=;/);
+      const eightHoursAgo = new Date(Date.now() - 8 * 3_600_000 - 60_000);
+      const ended = await sealSessionGrant({ refreshToken: 'whatever', subject: 'tess', until: new Date(Date.now() - 60_000) }, STATE_SECRET, eightHoursAgo);
+      expect(cookieLine(await http().get('/scan').set('Cookie', `console_grant=${ended}`).expect(303), 'console_grant')).toMatch(/^console_grant=;/);
+      // A script's own bearer header goes to the service as it is (none runs here: 502), never renewed.
+      const withBearer = await http().get('/api/cataloging/items').set('Cookie', grant).set('Authorization', 'Bearer not-a-token').expect(502);
+      expect(cookieLine(withBearer, 'console_session')).toBeUndefined();
+      expect(idp.tokenRequests).toHaveLength(before);
+    });
+
+    it("renews for the page's scripts too: an API call whose session cookie has gone goes on with a new token", async () => {
+      const grant = await afterExpiry();
+      const before = idp.tokenRequests.length;
+      const res = await http().get('/api/cataloging/items').set('Cookie', grant).expect(502); // past sign-in: no service runs here
+      expect(idp.tokenRequests).toHaveLength(before + 1);
+      expect(cookieLine(res, 'console_session')).toBeDefined();
+      idp.revokeRefreshTokens();
+      const refused = await http().get('/api/cataloging/items').set('Cookie', valueOf(cookieLine(res, 'console_grant'))).expect(401);
+      expect(refused.body).toMatchObject({ message: 'you are not signed in', signIn: '/sign-in' });
+    });
   });
 
   it('keeps the development sign-in off', async () => {

@@ -1,8 +1,10 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { decodeJwt } from 'jose';
 import { ConsoleEnvironment } from '../config/console-environment';
-import { SessionService } from '../session/session.service';
+import { SessionRenewal } from '../session/session-renewal.service';
+import { SessionService, SignInRequired } from '../session/session.service';
 import { isUpstreamService, serviceUrl, SIGN_IN_AGAIN, UPSTREAM_SERVICES, UpstreamService, upstreamUrls, whatToDo } from '../upstream/upstream-services';
 
 /** Request headers worth passing on; cookies never leave the console. */
@@ -26,6 +28,7 @@ export class ApiProxyController {
   constructor(
     private readonly env: ConsoleEnvironment,
     private readonly sessions: SessionService,
+    private readonly renewal: SessionRenewal,
   ) {
     this.urls = upstreamUrls(env);
   }
@@ -40,7 +43,13 @@ export class ApiProxyController {
       response.status(404).json({ statusCode: 404, error: 'Not Found', message: `no service "${service}"`, whatToDo: `Use /api/${UPSTREAM_SERVICES.join('/…, /api/')}/…` });
       return;
     }
-    const token = this.sessions.tokenOf(request);
+    let token = this.sessions.tokenOf(request);
+    // A session whose token is gone or has run out is renewed first, when it can be (the services
+    // still verify whatever is forwarded). A caller's own bearer header is theirs to renew.
+    if (!request.headers.authorization && (!token || hasExpired(token))) {
+      const renewed = await this.renewal.renew(request, response, new SignInRequired('your sign-in has expired'));
+      if (renewed) token = renewed.token;
+    }
     if (!token) {
       response.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'you are not signed in', whatToDo: SIGN_IN_AGAIN, signIn: '/sign-in' });
       return;
@@ -89,6 +98,16 @@ export class ApiProxyController {
 
   private targetUrl(service: UpstreamService, originalUrl: string): string {
     return serviceUrl(this.urls[service], originalUrl.slice(`/api/${service}`.length));
+  }
+}
+
+/** True when a JWT's `exp` has passed (read, not verified: only to decide whether to renew first). */
+function hasExpired(token: string): boolean {
+  try {
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' && exp * 1000 <= Date.now();
+  } catch {
+    return false;
   }
 }
 

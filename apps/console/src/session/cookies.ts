@@ -6,6 +6,9 @@ export const SESSION_COOKIE = 'console_session';
  * the callback, and SameSite=Lax because the provider's redirect back is a cross-site navigation.
  */
 export const SIGN_IN_STATE_COOKIE = 'console_sign_in';
+
+/** The sealed refresh token that renews the session cookie when its access token expires (identity-provider sign-in only). */
+export const SESSION_GRANT_COOKIE = 'console_grant';
 export const CALLBACK_PATH = '/auth/callback';
 
 /** Reads one cookie from a `Cookie` header (no parser dependency for one value). */

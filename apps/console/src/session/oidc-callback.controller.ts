@@ -1,12 +1,12 @@
 import { Controller, ForbiddenException, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { decodeJwt } from 'jose';
 import { ConsoleEnvironment } from '../config/console-environment';
 import { html } from '../pages/html';
 import { Layout } from '../pages/layout';
-import { CALLBACK_PATH, readCookie, safeNext, SESSION_COOKIE, SIGN_IN_STATE_COOKIE } from './cookies';
+import { CALLBACK_PATH, readCookie, safeNext, SIGN_IN_STATE_COOKIE } from './cookies';
 import { OidcClient, SignInProblem } from './oidc/oidc-client';
+import { SessionRenewal } from './session-renewal.service';
 import { SessionService, SignInRequired } from './session.service';
 import { signInProblemPage } from './sign-in-problem.page';
 
@@ -27,6 +27,7 @@ export class OidcCallbackController {
     private readonly env: ConsoleEnvironment,
     private readonly oidc: OidcClient,
     private readonly sessions: SessionService,
+    private readonly renewal: SessionRenewal,
     private readonly layout: Layout,
   ) {}
 
@@ -48,14 +49,11 @@ export class OidcCallbackController {
       if (session.user.id !== finished.subject) {
         throw new SignInProblem(401, `the access token names ${session.user.id}, but the ID token names ${finished.subject}`, TELL_ADMIN_TOKENS);
       }
-      const expiresAt = (decodeJwt(finished.accessToken).exp ?? 0) * 1000;
-      response.cookie(SESSION_COOKIE, finished.accessToken, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: this.env.secureCookies,
-        path: '/',
-        maxAge: Math.max(0, Math.min(expiresAt - Date.now(), SESSION_HOURS * 3_600_000)),
-      });
+      const until = new Date(Date.now() + SESSION_HOURS * 3_600_000);
+      this.renewal.sessionCookie(response, finished.accessToken, until);
+      // With a refresh token the session outlives one access token, up to the same eight hours.
+      if (finished.refreshToken) await this.renewal.grantCookie(response, { refreshToken: finished.refreshToken, subject: finished.subject, until });
+      else this.renewal.clear(response);
     } catch (error) {
       return this.problem(error, response, next);
     }

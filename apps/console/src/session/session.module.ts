@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ServiceClient } from '../upstream/service-client';
 import { OidcCallbackController } from './oidc-callback.controller';
 import { OidcClient } from './oidc/oidc-client';
+import { SessionRenewal } from './session-renewal.service';
 import { SessionService } from './session.service';
 import { SignedInGuard } from './signed-in.guard';
 import { SignInController } from './sign-in.controller';
@@ -10,7 +11,7 @@ import { SignInController } from './sign-in.controller';
 @Global()
 @Module({
   controllers: [SignInController, OidcCallbackController],
-  providers: [SessionService, SignedInGuard, ServiceClient, OidcClient],
-  exports: [SessionService, SignedInGuard, ServiceClient],
+  providers: [SessionService, SessionRenewal, SignedInGuard, ServiceClient, OidcClient],
+  exports: [SessionService, SessionRenewal, SignedInGuard, ServiceClient],
 })
 export class SessionModule {}

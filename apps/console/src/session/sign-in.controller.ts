@@ -6,7 +6,7 @@ import { BranchRegistry } from '@app/platform/config/branches';
 import { ConsoleEnvironment } from '../config/console-environment';
 import { html } from '../pages/html';
 import { Layout } from '../pages/layout';
-import { CALLBACK_PATH, safeNext, SESSION_COOKIE, SIGN_IN_STATE_COOKIE } from './cookies';
+import { CALLBACK_PATH, safeNext, SESSION_COOKIE, SESSION_GRANT_COOKIE, SIGN_IN_STATE_COOKIE } from './cookies';
 import { OidcClient } from './oidc/oidc-client';
 import { SIGN_IN_STATE_TTL_SECONDS } from './oidc/sign-in-state';
 import { signInProblemPage } from './sign-in-problem.page';
@@ -116,6 +116,7 @@ export class SignInController {
   @Post('sign-out')
   signOut(@Res() response: Response): void {
     response.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.env.secureCookies });
+    response.clearCookie(SESSION_GRANT_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.env.secureCookies });
     // With the identity provider, /sign-in would sign the person straight back in (their provider
     // session is still open): a page confirms the sign-out instead.
     response.redirect(303, this.oidc.enabled ? '/signed-out' : '/sign-in');

@@ -1,18 +1,32 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ConsoleSession } from './console-session';
-import { SessionService } from './session.service';
+import { SessionRenewal } from './session-renewal.service';
+import { SessionService, SignInRequired } from './session.service';
 
 type SessionRequest = Request & { consoleSession?: ConsoleSession };
 
-/** Routes behind it need a signed-in member of staff; the session is attached for `@Session()`. */
+/**
+ * Routes behind it need a signed-in member of staff; the session is attached for `@Session()`. An
+ * expired identity-provider session is renewed here when it can be (SessionRenewal).
+ */
 @Injectable()
 export class SignedInGuard implements CanActivate {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly renewal: SessionRenewal,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<SessionRequest>();
-    request.consoleSession = await this.sessions.sessionOf(request);
+    try {
+      request.consoleSession = await this.sessions.sessionOf(request);
+    } catch (error) {
+      if (!(error instanceof SignInRequired)) throw error;
+      const renewed = await this.renewal.renew(request, context.switchToHttp().getResponse<Response>(), error);
+      if (!renewed) throw error;
+      request.consoleSession = renewed;
+    }
     return true;
   }
 }

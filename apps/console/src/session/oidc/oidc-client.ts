@@ -33,6 +33,14 @@ export interface FinishedSignIn {
   /** The person, as the verified ID token names them; the access token must name the same one. */
   subject: string;
   next: string;
+  /** When the provider grants one (`offline_access` is not needed for most): renews the access token. */
+  refreshToken?: string;
+}
+
+/** A refreshed access token, and the refresh token to use next time when the provider rotates them. */
+export interface RefreshedTokens {
+  accessToken: string;
+  refreshToken?: string;
 }
 
 // Asymmetric only, as the services accept: an HS* ID token would be signed with the client secret.
@@ -123,7 +131,24 @@ export class OidcClient {
 
     const tokens = await this.exchange(metadata, code, started.verifier);
     const subject = await this.verifyIdToken(tokens.idToken, tokens.accessToken, started.nonce, metadata, keys);
-    return { accessToken: tokens.accessToken, subject, next: started.next };
+    return { accessToken: tokens.accessToken, subject, next: started.next, refreshToken: tokens.refreshToken };
+  }
+
+  /**
+   * A new access token for a signed-in person whose token expired (RFC 6749 §6), authenticated as the
+   * code exchange is. The caller verifies the token as the services would and checks its subject.
+   */
+  async refresh(refreshToken: string): Promise<RefreshedTokens> {
+    const { metadata } = await this.discover();
+    const answer = await this.tokenRequest(metadata, { grant_type: 'refresh_token', refresh_token: refreshToken }, {
+      action: 'renew the session',
+      invalidGrant: 'Sign in again: the identity provider ended this session.',
+    });
+    const { access_token: accessToken, refresh_token: rotated, token_type: tokenType } = answer;
+    if (typeof accessToken !== 'string' || typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+      throw new SignInProblem(502, 'the identity provider renewed the session without a bearer access token', TELL_ADMIN_SETTINGS);
+    }
+    return { accessToken, refreshToken: typeof rotated === 'string' && rotated ? rotated : undefined };
   }
 
   /** The provider's sign-out page, when it has one and has been discovered. */
@@ -139,10 +164,28 @@ export class OidcClient {
     }
   }
 
-  private async exchange(metadata: ProviderMetadata, code: string, verifier: string): Promise<{ accessToken: string; idToken: string }> {
+  private async exchange(metadata: ProviderMetadata, code: string, verifier: string): Promise<{ accessToken: string; idToken: string; refreshToken?: string }> {
+    const answer = await this.tokenRequest(
+      metadata,
+      { grant_type: 'authorization_code', code, redirect_uri: this.env.OIDC_REDIRECT_URL!, code_verifier: verifier },
+      { action: 'accept the sign-in code', invalidGrant: 'Sign in again: a sign-in code works once, only for the browser that started the sign-in.' },
+    );
+    const { access_token: accessToken, id_token: idToken, token_type: tokenType, refresh_token: refreshToken } = answer;
+    if (typeof accessToken !== 'string' || typeof idToken !== 'string' || typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+      throw new SignInProblem(502, 'the identity provider answered without a bearer access token and an ID token', TELL_ADMIN_SETTINGS);
+    }
+    return { accessToken, idToken, refreshToken: typeof refreshToken === 'string' && refreshToken ? refreshToken : undefined };
+  }
+
+  /** A token endpoint request with the console's client authentication; its JSON answer, or a SignInProblem. */
+  private async tokenRequest(
+    metadata: ProviderMetadata,
+    form: Record<string, string>,
+    purpose: { action: string; invalidGrant: string },
+  ): Promise<Record<string, unknown>> {
     const clientId = this.env.OIDC_CLIENT_ID!;
     const secret = this.env.OIDC_CLIENT_SECRET;
-    const body = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: this.env.OIDC_REDIRECT_URL!, code_verifier: verifier });
+    const body = new URLSearchParams(form);
     const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' };
     const methods = metadata.token_endpoint_auth_methods_supported;
     if (secret && (!methods || methods.includes('client_secret_basic'))) {
@@ -162,17 +205,9 @@ export class OidcClient {
     if (!response.ok) {
       const error = typeof answer.error === 'string' ? answer.error : `HTTP ${response.status}`;
       const description = typeof answer.error_description === 'string' ? ` (${answer.error_description})` : '';
-      throw new SignInProblem(
-        502,
-        `the identity provider did not accept the sign-in code: ${error}${description}`,
-        error === 'invalid_grant' ? 'Sign in again: a sign-in code works once, only for the browser that started the sign-in.' : TELL_ADMIN_SETTINGS,
-      );
+      throw new SignInProblem(502, `the identity provider did not ${purpose.action}: ${error}${description}`, error === 'invalid_grant' ? purpose.invalidGrant : TELL_ADMIN_SETTINGS);
     }
-    const { access_token: accessToken, id_token: idToken, token_type: tokenType } = answer;
-    if (typeof accessToken !== 'string' || typeof idToken !== 'string' || typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
-      throw new SignInProblem(502, 'the identity provider answered without a bearer access token and an ID token', TELL_ADMIN_SETTINGS);
-    }
-    return { accessToken, idToken };
+    return answer;
   }
 
   private async verifyIdToken(idToken: string, accessToken: string, nonce: string, metadata: ProviderMetadata, keys: JWTVerifyGetKey): Promise<string> {

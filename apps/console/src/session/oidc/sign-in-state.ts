@@ -24,9 +24,9 @@ export class SignInStateError extends Error {
 
 const ISSUER = 'console/sign-in';
 
-function keyOf(secret: string): Uint8Array {
-  // A 256-bit key for A256GCM whatever the length of the configured secret.
-  return createHash('sha256').update(`console sign-in state\0${secret}`).digest();
+function keyOf(secret: string, purpose = 'console sign-in state'): Uint8Array {
+  // A 256-bit key for A256GCM whatever the length of the configured secret, one per purpose.
+  return createHash('sha256').update(`${purpose}\0${secret}`).digest();
 }
 
 /**
@@ -54,4 +54,43 @@ export async function openSignInState(sealed: string, secret: string, now = new 
   const { state, nonce, verifier, next } = payload;
   if ([state, nonce, verifier, next].some((value) => typeof value !== 'string' || value.length === 0)) throw new SignInStateError('invalid');
   return { state, nonce, verifier, next } as SignInState;
+}
+
+/**
+ * What keeps a signed-in person signed in once the access token expires: the provider's refresh
+ * token, for whom it was issued, sealed into an HttpOnly cookie (under a key of its own) that ends
+ * with the session — `until` never moves, however often the token is refreshed.
+ */
+export interface SessionGrant {
+  refreshToken: string;
+  /** The person the refresh token was issued to: a refreshed access token must name them too. */
+  subject: string;
+  until: Date;
+}
+
+const GRANT_ISSUER = 'console/session-grant';
+const GRANT_KEY = 'console session grant';
+
+export async function sealSessionGrant(grant: SessionGrant, secret: string, now = new Date()): Promise<string> {
+  return new EncryptJWT({ refreshToken: grant.refreshToken, subject: grant.subject })
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
+    .setIssuer(GRANT_ISSUER)
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(grant.until.getTime() / 1000))
+    .encrypt(keyOf(secret, GRANT_KEY));
+}
+
+/** Opens a sealed grant; throws {@link SignInStateError} saying whether it expired or is not ours. */
+export async function openSessionGrant(sealed: string, secret: string, now = new Date()): Promise<SessionGrant> {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtDecrypt(sealed, keyOf(secret, GRANT_KEY), {
+      issuer: GRANT_ISSUER, currentDate: now, requiredClaims: ['exp'], keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'],
+    }));
+  } catch (error) {
+    throw new SignInStateError((error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'expired' : 'invalid');
+  }
+  const { refreshToken, subject, exp } = payload;
+  if (typeof refreshToken !== 'string' || !refreshToken || typeof subject !== 'string' || !subject) throw new SignInStateError('invalid');
+  return { refreshToken, subject, until: new Date((exp as number) * 1000) };
 }
