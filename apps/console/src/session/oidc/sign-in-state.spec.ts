@@ -1,4 +1,4 @@
-import { openSignInState, sealSignInState, SignInStateError } from './sign-in-state';
+import { openSessionGrant, openSignInState, sealSessionGrant, sealSignInState, SignInStateError } from './sign-in-state';
 
 const SECRET = 'x'.repeat(32);
 const STATE = { state: 'state-1', nonce: 'nonce-1', verifier: 'verifier-1', next: '/queues' };
@@ -38,5 +38,23 @@ describe('the sealed sign-in state', () => {
     parts[3] = parts[3].slice(0, -2) + (parts[3].endsWith('AA') ? 'BB' : 'AA');
     expect(await failure(openSignInState(parts.join('.'), SECRET))).toBe('invalid');
     expect(await failure(openSignInState('not-a-cookie', SECRET))).toBe('invalid');
+  });
+});
+
+describe('the sealed session grant (refresh token)', () => {
+  const until = new Date(Math.floor(Date.now() / 1000) * 1000 + 8 * 3_600_000);
+  const GRANT = { refreshToken: 'refresh-secret-1', subject: 'tess', until };
+
+  it('opens to what was sealed until the session ends, the refresh token unreadable in the cookie', async () => {
+    const sealed = await sealSessionGrant(GRANT, SECRET);
+    await expect(openSessionGrant(sealed, SECRET, new Date(until.getTime() - 60_000))).resolves.toEqual(GRANT);
+    expect(sealed.split('.').map((part) => Buffer.from(part, 'base64url').toString('latin1')).join(' ')).not.toContain('refresh-secret-1');
+    expect(await failure(openSessionGrant(sealed, SECRET, new Date(until.getTime() + 60_000)))).toBe('expired');
+  });
+
+  it('is not a sign-in state, nor the reverse: each has a key of its own', async () => {
+    expect(await failure(openSessionGrant(await sealSignInState(STATE, SECRET), SECRET))).toBe('invalid');
+    expect(await failure(openSignInState(await sealSessionGrant(GRANT, SECRET), SECRET))).toBe('invalid');
+    expect(await failure(openSessionGrant(await sealSessionGrant(GRANT, SECRET), 'y'.repeat(32)))).toBe('invalid');
   });
 });
