@@ -43,6 +43,7 @@ interface IssuedCode {
 export class TestIdentityProvider {
   readonly tokenRequests: Array<{ headers: IncomingMessage['headers']; form: Record<string, string> }> = [];
   readonly authorizeRequests: URLSearchParams[] = [];
+  readonly revocations: Array<Record<string, string>> = [];
   /** Who signs in at the next /authorize; the page's button signs them in. */
   account: TestAccount = { sub: 'tess', name: 'Tess Tech', roles: ['technician'], branches: ['CEN'] };
   /** Set to make /authorize answer with `error=` instead of a code (e.g. access_denied). */
@@ -114,6 +115,7 @@ export class TestIdentityProvider {
         token_endpoint: `${this.issuer}/token`,
         jwks_uri: this.jwksUrl,
         end_session_endpoint: `${this.issuer}/logout`,
+        revocation_endpoint: `${this.issuer}/revoke`,
         response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
@@ -124,6 +126,7 @@ export class TestIdentityProvider {
     if (request.method === 'GET' && url.pathname === '/jwks') return send(200, { keys: [this.key!.jwk] });
     if (url.pathname === '/authorize') return this.authorize(request, url, response, send);
     if (request.method === 'POST' && url.pathname === '/token') return this.token(request, send);
+    if (request.method === 'POST' && url.pathname === '/revoke') return this.revoke(request, send);
     send(404, { error: 'not_found' });
   }
 
@@ -216,6 +219,15 @@ export class TestIdentityProvider {
       access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 3600,
       ...(this.issueRefreshTokens ? { refresh_token: this.newRefreshToken(issued.account) } : {}),
     });
+  }
+
+  /** RFC 7009: the client hands a refresh token back; unknown tokens are fine too (200 either way). */
+  private async revoke(request: IncomingMessage, send: (status: number, body: unknown) => void): Promise<void> {
+    const form = Object.fromEntries(new URLSearchParams(await readBody(request)));
+    this.revocations.push(form);
+    if (this.client.secret && !/^Basic /.test(request.headers.authorization ?? '')) return send(401, { error: 'invalid_client' });
+    this.refreshTokens.delete(form.token ?? '');
+    send(200, '');
   }
 
   private newRefreshToken(account: TestAccount): string {

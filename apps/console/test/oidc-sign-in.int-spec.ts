@@ -276,6 +276,26 @@ describe('console sign-in at the identity provider (integration)', () => {
       expect(idp.tokenRequests).toHaveLength(before);
     });
 
+    it('hands the refresh token back to the provider at sign-out, so the grant renews nothing any more', async () => {
+      const signedIn = await signInRound();
+      const grant = valueOf(cookieLine(signedIn, 'console_grant'));
+      const before = idp.revocations.length;
+      const out = await http().post('/sign-out').set('Cookie', [valueOf(cookieLine(signedIn, 'console_session')), grant].join('; ')).expect(303);
+      expect(cookieLine(out, 'console_grant')).toMatch(/^console_grant=;/);
+      expect(idp.revocations).toHaveLength(before + 1);
+      expect(idp.revocations[before]).toMatchObject({ token_type_hint: 'refresh_token' });
+      // A copy of the grant cookie kept from before the sign-out is worth nothing now.
+      await http().get('/scan').set('Cookie', grant).expect(303);
+    });
+
+    it('forgets a renewal answered moments before the sign-out: an older copy of the grant cannot reuse it', async () => {
+      const older = await afterExpiry();
+      const renewed = await http().get('/scan').set('Cookie', older).expect(200);
+      await http().get('/scan').set('Cookie', older).expect(200); // reused within seconds, as a page's other requests do
+      await http().post('/sign-out').set('Cookie', [valueOf(cookieLine(renewed, 'console_session')), valueOf(cookieLine(renewed, 'console_grant'))].join('; ')).expect(303);
+      await http().get('/scan').set('Cookie', older).expect(303);
+    });
+
     it("renews for the page's scripts too: an API call whose session cookie has gone goes on with a new token", async () => {
       const grant = await afterExpiry();
       const before = idp.tokenRequests.length;

@@ -14,7 +14,7 @@ import { SessionService, SignInRequired } from './session.service';
  * grant again; asking the provider twice with a rotated refresh token would look like token theft to it
  * (and Keycloak, for one, then ends the whole session).
  */
-const REUSE_MS = 60_000;
+const REUSE_MS = 15_000;
 
 /**
  * Keeps a person signed in at the identity provider past the life of one access token. When the
@@ -26,7 +26,8 @@ const REUSE_MS = 60_000;
 @Injectable()
 export class SessionRenewal {
   private readonly logger = new Logger(SessionRenewal.name);
-  private readonly refreshes = new Map<string, Promise<RefreshedTokens>>();
+  /** Refreshes under way or just answered, by the refresh token used; each knows whose it is. */
+  private readonly refreshes = new Map<string, { subject: string; tokens: Promise<RefreshedTokens> }>();
 
   constructor(
     private readonly env: ConsoleEnvironment,
@@ -51,6 +52,24 @@ export class SessionRenewal {
   }
 
   /**
+   * At sign-out: hands the refresh token back to the provider so it renews nothing any more, then
+   * clears the cookie. Sign-out never waits on the provider's mood: a refusal or an outage is logged.
+   */
+  async endGrant(request: Request, response: Response): Promise<void> {
+    this.clear(response);
+    const sealed = readCookie(request.headers.cookie, SESSION_GRANT_COOKIE);
+    if (!this.oidc.enabled || !sealed) return;
+    try {
+      const grant = await openSessionGrant(sealed, this.env.OIDC_STATE_SECRET!);
+      // A refresh answered moments ago must not outlive the sign-out, even for a copy of an older cookie.
+      for (const [key, entry] of this.refreshes) if (entry.subject === grant.subject) this.refreshes.delete(key);
+      if (!(await this.oidc.revoke(grant.refreshToken))) this.logger.warn(`refresh token of ${grant.subject} not revoked at sign-out (no revocation endpoint, or refused)`);
+    } catch (error) {
+      this.logger.warn(`refresh token not revoked at sign-out: ${(error as Error).message}`);
+    }
+  }
+
+  /**
    * A renewed session for a request whose own token was refused, or null (the person signs in again).
    * A bearer header sent by a script or tool is that caller's to renew, never replaced here.
    */
@@ -69,7 +88,7 @@ export class SessionRenewal {
     let tokens: RefreshedTokens;
     let session: ConsoleSession;
     try {
-      tokens = await this.refreshOnce(grant.refreshToken);
+      tokens = await this.refreshOnce(grant);
       session = await this.sessions.sessionFor(tokens.accessToken);
     } catch (error) {
       if (!(error instanceof SignInProblem || error instanceof SignInRequired)) throw error;
@@ -87,17 +106,21 @@ export class SessionRenewal {
     return session;
   }
 
-  /** One request to the provider per refresh token, its answer shared for a minute (see REUSE_MS). */
-  private refreshOnce(refreshToken: string): Promise<RefreshedTokens> {
-    let pending = this.refreshes.get(refreshToken);
-    if (!pending) {
-      pending = this.oidc.refresh(refreshToken);
-      this.refreshes.set(refreshToken, pending);
-      const forget = () => setTimeout(() => this.refreshes.delete(refreshToken), REUSE_MS).unref();
+  /** One request to the provider per refresh token, its answer shared for a few seconds (see REUSE_MS). */
+  private refreshOnce(grant: SessionGrant): Promise<RefreshedTokens> {
+    const key = grant.refreshToken;
+    let entry = this.refreshes.get(key);
+    if (!entry) {
+      entry = { subject: grant.subject, tokens: this.oidc.refresh(key) };
+      this.refreshes.set(key, entry);
+      const current = entry;
+      const forget = () => {
+        if (this.refreshes.get(key) === current) this.refreshes.delete(key);
+      };
       // A refused refresh is forgotten at once: the next request may carry a newer grant.
-      pending.then(forget, () => this.refreshes.delete(refreshToken));
+      current.tokens.then(() => setTimeout(forget, REUSE_MS).unref(), forget);
     }
-    return pending;
+    return entry.tokens;
   }
 
   private cookieOptions() {

@@ -1,14 +1,15 @@
-import { Body, Controller, ForbiddenException, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { mintDevelopmentToken, Role, STAFF_ROLES } from '@app/auth';
 import { BranchRegistry } from '@app/platform/config/branches';
 import { ConsoleEnvironment } from '../config/console-environment';
 import { html } from '../pages/html';
 import { Layout } from '../pages/layout';
-import { CALLBACK_PATH, safeNext, SESSION_COOKIE, SESSION_GRANT_COOKIE, SIGN_IN_STATE_COOKIE } from './cookies';
+import { CALLBACK_PATH, safeNext, SESSION_COOKIE, SIGN_IN_STATE_COOKIE } from './cookies';
 import { OidcClient } from './oidc/oidc-client';
 import { SIGN_IN_STATE_TTL_SECONDS } from './oidc/sign-in-state';
+import { SessionRenewal } from './session-renewal.service';
 import { signInProblemPage } from './sign-in-problem.page';
 
 const SESSION_HOURS = 8;
@@ -34,6 +35,7 @@ export class SignInController {
     private readonly registry: BranchRegistry,
     private readonly layout: Layout,
     private readonly oidc: OidcClient,
+    private readonly renewal: SessionRenewal,
   ) {}
 
   @Get()
@@ -114,9 +116,9 @@ export class SignInController {
   }
 
   @Post('sign-out')
-  signOut(@Res() response: Response): void {
+  async signOut(@Req() request: Request, @Res() response: Response): Promise<void> {
     response.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.env.secureCookies });
-    response.clearCookie(SESSION_GRANT_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.env.secureCookies });
+    await this.renewal.endGrant(request, response);
     // With the identity provider, /sign-in would sign the person straight back in (their provider
     // session is still open): a page confirms the sign-out instead.
     response.redirect(303, this.oidc.enabled ? '/signed-out' : '/sign-in');

@@ -12,6 +12,8 @@ export interface ProviderMetadata {
   token_endpoint: string;
   jwks_uri: string;
   end_session_endpoint?: string;
+  /** RFC 7009: where a refresh token is handed back at sign-out. */
+  revocation_endpoint?: string;
   code_challenge_methods_supported?: string[];
   token_endpoint_auth_methods_supported?: string[];
 }
@@ -149,6 +151,27 @@ export class OidcClient {
       throw new SignInProblem(502, 'the identity provider renewed the session without a bearer access token', TELL_ADMIN_SETTINGS);
     }
     return { accessToken, refreshToken: typeof rotated === 'string' && rotated ? rotated : undefined };
+  }
+
+  /**
+   * Hands a refresh token back to the provider at sign-out (RFC 7009), when it publishes a revocation
+   * endpoint. True when the provider took it; false when there is nowhere to send it or the provider
+   * refused (sign-out goes on either way: the console's cookies are cleared regardless).
+   */
+  async revoke(refreshToken: string): Promise<boolean> {
+    const { metadata } = await this.discover();
+    if (!metadata.revocation_endpoint) return false;
+    try {
+      await this.tokenRequest(
+        { ...metadata, token_endpoint: metadata.revocation_endpoint },
+        { token: refreshToken, token_type_hint: 'refresh_token' },
+        { action: 'revoke the refresh token', invalidGrant: SIGN_IN_AGAIN },
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof SignInProblem) return false;
+      throw error;
+    }
   }
 
   /** The provider's sign-out page, when it has one and has been discovered. */
