@@ -53,7 +53,8 @@ export class SessionRenewal {
 
   /**
    * At sign-out: hands the refresh token back to the provider so it renews nothing any more, then
-   * clears the cookie. Sign-out never waits on the provider's mood: a refusal or an outage is logged.
+   * clears the cookie. Sign-out goes on whatever the provider answers (within the usual timeout): a
+   * refusal or an outage is logged.
    */
   async endGrant(request: Request, response: Response): Promise<void> {
     this.clear(response);
