@@ -302,6 +302,16 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
       expect(grace * 1000).toBeGreaterThan(env.SHUTDOWN_GRACE_MS + env.SERVICE_TIMEOUT_MS);
     });
 
+    it('keeps a browser with one console replica, which shares one renewal of an expired session among its requests', () => {
+      const annotations = named(manifests, 'Ingress', 'console').metadata.annotations;
+      expect(annotations).toMatchObject({
+        'nginx.ingress.kubernetes.io/affinity': 'cookie',
+        'nginx.ingress.kubernetes.io/session-cookie-path': '/',
+        'nginx.ingress.kubernetes.io/session-cookie-secure': 'true',
+      });
+      expect(annotations['nginx.ingress.kubernetes.io/session-cookie-name']).not.toMatch(/^console_(session|grant|sign_in)$/);
+    });
+
     it('routes the console host to the console at the root, never exposing /metrics', () => {
       const ingress = named(manifests, 'Ingress', 'console');
       // Its pages, assets, cookies and callback use absolute paths: nothing may be stripped or rewritten.
