@@ -28,6 +28,14 @@ describe('environment validation', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'AMQP_URL', 'JWKS_URL', 'BRANCHES', 'PREFETCH']) expect(text).toContain(name);
   });
 
+  it('keeps processed-message records at least a day, and names a retention out of range', () => {
+    const env = loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, {});
+    expect({ outbox: env.OUTBOX_RETENTION_HOURS, inbox: env.INBOX_RETENTION_HOURS, every: env.HOUSEKEEPING_INTERVAL_MS }).toEqual({ outbox: 168, inbox: 720, every: 3_600_000 });
+    expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { INBOX_RETENTION_HOURS: '2' })).toThrow(/INBOX_RETENTION_HOURS/);
+    expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { OUTBOX_RETENTION_HOURS: '0' })).toThrow(/OUTBOX_RETENTION_HOURS/);
+    expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { HOUSEKEEPING_INTERVAL_MS: 'hourly' })).toThrow(/HOUSEKEEPING_INTERVAL_MS/);
+  });
+
   it('refuses a legacy barcode pattern that is not a regular expression', () => {
     expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { LEGACY_BARCODE_PATTERN: '([0-9' })).toThrow(/LEGACY_BARCODE_PATTERN/);
   });
