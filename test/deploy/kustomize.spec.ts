@@ -309,7 +309,7 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
         'nginx.ingress.kubernetes.io/session-cookie-path': '/',
         'nginx.ingress.kubernetes.io/session-cookie-secure': 'true',
       });
-      expect(annotations['nginx.ingress.kubernetes.io/session-cookie-name']).not.toMatch(/^console_(session|grant|sign_in)$/);
+      expect(annotations?.['nginx.ingress.kubernetes.io/session-cookie-name']).not.toMatch(/^console_(session|grant|sign_in)$/);
     });
 
     it('routes the console host to the console at the root, never exposing /metrics', () => {

@@ -46,6 +46,9 @@ async function closeBrowser(context: BrowserContext | undefined, userDataDir: st
 
 describe('the technician console in a browser (system)', () => {
   const system = new SystemHarness();
+  // The bindery vendor and the sales platform this test's lot and listing make declare their partner
+  // queues: removed with the run's other queues.
+  for (const partnerId of ['acme-bindery', 'sales-platform']) system.run.partnerQueue(partnerId);
   let userDataDir: string;
   let context: BrowserContext;
   let page: Page;
