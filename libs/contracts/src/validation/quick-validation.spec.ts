@@ -180,6 +180,15 @@ describe('quick validation models class-validator rule by rule', () => {
     }
     expect(validateSync(plainToInstance(Rewritten, { code: 'ab' }))).not.toEqual([]); // 'ab-suffixed' is too long
     expect(conformsAs(Rewritten, { code: 'ab' })).toBe(false);
+    // Nor one that rewrites a property no rule checks: its handler would be given other values.
+    class QuietlyRewritten {
+      @IsString() code!: string;
+      @Transform(({ value }) => String(value).toUpperCase()) note?: string;
+    }
+    class Inheriting extends QuietlyRewritten {}
+    expect(validateSync(plainToInstance(QuietlyRewritten, { code: 'ab', note: 'x' }))).toEqual([]);
+    expect(conformsAs(QuietlyRewritten, { code: 'ab', note: 'x' })).toBe(false);
+    expect(conformsAs(Inheriting, { code: 'ab', note: 'x' })).toBe(false);
   });
 
   it('leaves stripping of unknown fields to class-validator, which still strips them', () => {

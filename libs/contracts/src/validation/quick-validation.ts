@@ -117,11 +117,9 @@ interface TransformerStorage {
   getStrategy(target: Function): string;
   getExposedMetadatas(target: Function): unknown[];
   getExcludedMetadatas(target: Function): unknown[];
-  findTransformMetadatas(target: Function, property: string, transformationType: number): unknown[];
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const transformerStorage = (require('class-transformer/cjs/storage') as { defaultMetadataStorage?: TransformerStorage }).defaultMetadataStorage;
-const PLAIN_TO_CLASS = 0; // class-transformer's TransformationType.PLAIN_TO_CLASS
 
 /** What `plainToInstance` makes of a plain object of this class, as far as validation can tell. */
 function transformationOf(target: Function, properties: string[]): { nestedTypes: Map<string, Function>; copiedAsIs: boolean } {
@@ -129,9 +127,11 @@ function transformationOf(target: Function, properties: string[]): { nestedTypes
   const storage = transformerStorage;
   if (!storage || typeof storage.findTypeMetadata !== 'function') return { nestedTypes, copiedAsIs: false };
   let copiedAsIs =
-    storage.getStrategy(target) === 'none' && storage.getExposedMetadatas(target).length === 0 && storage.getExcludedMetadatas(target).length === 0;
+    storage.getStrategy(target) === 'none' &&
+    storage.getExposedMetadatas(target).length === 0 &&
+    storage.getExcludedMetadatas(target).length === 0 &&
+    !hasTransforms(storage, target);
   for (const property of properties) {
-    if (storage.findTransformMetadatas(target, property, PLAIN_TO_CLASS).length > 0) copiedAsIs = false;
     const type = storage.findTypeMetadata(target, property);
     if (!type) continue;
     const nested = type.typeFunction?.();
@@ -139,6 +139,20 @@ function transformationOf(target: Function, properties: string[]): { nestedTypes
     else nestedTypes.set(property, nested);
   }
   return { nestedTypes, copiedAsIs };
+}
+
+/**
+ * Whether any property of the class or its ancestors — validated or not — has an `@Transform`: the
+ * handler would then receive other values than the plain input. class-transformer has no public way
+ * to ask for a class as a whole; should its storage ever change shape, every class counts as transformed.
+ */
+function hasTransforms(storage: TransformerStorage, target: Function): boolean {
+  const byClass = (storage as unknown as { _transformMetadatas?: unknown })._transformMetadatas;
+  if (!(byClass instanceof Map)) return true;
+  for (let type: unknown = target; typeof type === 'function' && type !== Function.prototype; type = Object.getPrototypeOf(type)) {
+    if (byClass.has(type)) return true;
+  }
+  return false;
 }
 
 /** A user class, not a built-in value type class-transformer converts to (Date, String, Map…). */
