@@ -35,6 +35,8 @@ const USAGE = `npm run bench [-- flags]
   --items N        items in the bulk shipment and the saturated reference run (default 10000)
   --runs N         runs; every figure is the median of the runs, with min and max (default 3)
   --rate N         steady arrivals, items/s (default 200)
+  --warmup N       items received and stamped to SHELF_READY, unmeasured, before the first scenario
+                   of a run, since a deployed service is warm (default a tenth of --items, at most 1000; 0: none)
   --scenarios A,B  any of ${SCENARIOS.join(',')} (default: all)
   --attach         use the services already running at their default ports and names
   --out DIR        where the .json and .md go (default bench/results)`;
@@ -43,6 +45,7 @@ interface Options {
   items: number;
   runs: number;
   rate: number;
+  warmup: number;
   scenarios: Selectable[];
   attach: boolean;
   out: string;
@@ -52,6 +55,7 @@ const FLAGS = {
   items: { type: 'string', default: '10000' },
   runs: { type: 'string', default: '3' },
   rate: { type: 'string', default: '200' },
+  warmup: { type: 'string' },
   scenarios: { type: 'string', default: SCENARIOS.join(',') },
   attach: { type: 'boolean', default: false },
   out: { type: 'string', default: join(repoRoot(), 'bench', 'results') },
@@ -77,10 +81,14 @@ function parseOptions(argv: string[]): Options {
   const scenarios = values.scenarios.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = scenarios.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
   if (unknown.length || scenarios.length === 0) fail(`--scenarios takes ${SCENARIOS.join(',')}; got "${values.scenarios}"`);
+  const items = positive('items', values.items);
+  const warmup = values.warmup === undefined ? Math.min(1000, Math.round(items / 10)) : Number(values.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) fail(`--warmup must be 0 or a positive integer, got "${values.warmup}"`);
   return {
-    items: positive('items', values.items),
+    items,
     runs: positive('runs', values.runs),
     rate: positive('rate', values.rate),
+    warmup,
     scenarios: SCENARIOS.filter((s) => scenarios.includes(s)),
     attach: values.attach,
     out: values.out,
@@ -146,7 +154,7 @@ async function main(): Promise<void> {
       for (let attempt = 1; attempt <= 2; attempt++) {
         try {
           Object.assign(figures, await runReference({ id: `${benchId}r${run}a${attempt}`, items: options.items, paced }, options.rate));
-          log(`run ${run}: reference ${figures['reference.itemsPerS'].toFixed(0)} items/s saturated, p99 ${figures['reference.paced1000.p99Ms'].toFixed(1)} ms at 1,000/s`);
+          log(`run ${run}: reference ${figures['reference.unbatchedItemsPerS'].toFixed(0)} items/s saturated (${figures['reference.itemsPerS'].toFixed(0)} with stage B batched), p99 ${figures['reference.paced1000.p99Ms'].toFixed(1)} ms at 1,000/s`);
           break;
         } catch (error) {
           if (attempt === 1) log(`run ${run}: reference attempt failed, retrying once: ${(error as Error).message.split('\n')[0]}`);
@@ -219,6 +227,11 @@ async function serviceRun(
       log: (line) => log(`run ${run}: ${line}`),
     };
     await ctx.measurements.verifySchema();
+    if (options.warmup > 0) {
+      // The reference warms up too (reference-worker.ts): both sides are measured past their JIT start-up.
+      await runBulkReceipt(ctx, options.warmup);
+      ctx.log(`warm-up: ${options.warmup} items received, stamped and SHELF_READY (not measured)`);
+    }
 
     if (selected.has('bulk')) {
       try {

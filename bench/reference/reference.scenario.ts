@@ -18,6 +18,7 @@ export async function runReference(plan: ReferencePlan, steadyRate: number): Pro
     'reference.itemsPerS': reply.saturated.itemsPerS,
     'reference.seconds': reply.saturated.seconds,
     'reference.unbatchedItemsPerS': reply.unbatched.itemsPerS,
+    'reference.unbatchedSeconds': reply.unbatched.seconds,
     'reference.stageASeconds': reply.saturated.stageASeconds,
     'reference.cpuPer1000': (reply.saturatedCpuSeconds / reply.saturated.items) * 1000,
     'reference.peakRssMb': reply.peakRssMb,

@@ -13,6 +13,8 @@ export interface Target {
 
 export interface FigureDefinition {
   key: string;
+  /** The run figure this row shows when it is not `key`: one figure set beside two raw ones. */
+  from?: string;
   scenario: ScenarioName;
   label: string;
   unit: string;
@@ -23,9 +25,12 @@ export interface FigureDefinition {
 }
 
 const REFERENCE: FigureDefinition[] = [
-  { key: 'reference.itemsPerS', scenario: 'reference', label: 'saturated, N items, A commit → B commit', unit: 'items/s', better: 'higher' },
-  { key: 'reference.seconds', scenario: 'reference', label: 'saturated, N items: first insert → last commit', unit: 's', better: 'lower' },
-  { key: 'reference.unbatchedItemsPerS', scenario: 'reference', label: 'saturated, stage B one message per transaction', unit: 'items/s', better: 'higher' },
+  // The issue's reference: stage B commits each message in its own transaction. The batched variant
+  // (as our consumers batch) is the stricter yardstick, shown beside it.
+  { key: 'reference.unbatchedItemsPerS', scenario: 'reference', label: 'saturated, N items, A commit → B commit (stage B: one message per transaction)', unit: 'items/s', better: 'higher' },
+  { key: 'reference.unbatchedSeconds', scenario: 'reference', label: 'saturated, N items: first insert → last commit (one per transaction)', unit: 's', better: 'lower' },
+  { key: 'reference.itemsPerS', scenario: 'reference', label: 'saturated, stage B batched (up to 200 per transaction)', unit: 'items/s', better: 'higher' },
+  { key: 'reference.seconds', scenario: 'reference', label: 'saturated, N items: first insert → last commit (batched)', unit: 's', better: 'lower' },
   { key: 'reference.stageASeconds', scenario: 'reference', label: 'stage A: N items + outbox rows committed', unit: 's', better: 'lower' },
   { key: 'reference.paced1000.p50Ms', scenario: 'reference', label: 'latency p50 at 1,000 items/s', unit: 'ms', better: 'lower' },
   { key: 'reference.paced1000.p95Ms', scenario: 'reference', label: 'latency p95 at 1,000 items/s', unit: 'ms', better: 'lower' },
@@ -49,15 +54,24 @@ const BULK: FigureDefinition[] = [
   },
   { key: 'bulk.allInCatalogS', scenario: 'bulk', label: 'POST → all N entered the catalog', unit: 's', better: 'lower' },
   { key: 'bulk.stepsS', scenario: 'bulk', label: 'stamp recorded for all carts of 500', unit: 's', better: 'lower' },
-  { key: 'bulk.allShelfReadyS', scenario: 'bulk', label: 'POST → all N SHELF_READY', unit: 's', better: 'lower', reference: 'reference.seconds' },
+  { key: 'bulk.allShelfReadyS', scenario: 'bulk', label: 'POST → all N SHELF_READY', unit: 's', better: 'lower', reference: 'reference.unbatchedSeconds' },
   {
     key: 'bulk.itemsPerS',
     scenario: 'bulk',
     label: 'end to end (POST → all SHELF_READY)',
     unit: 'items/s',
     better: 'higher',
-    reference: 'reference.itemsPerS',
+    reference: 'reference.unbatchedItemsPerS',
     target: { text: '≥ 40% of raw', met: (median, raw) => (raw === null ? null : median >= 0.4 * raw) },
+  },
+  {
+    key: 'bulk.itemsPerSBesideBatched',
+    from: 'bulk.itemsPerS',
+    scenario: 'bulk',
+    label: 'end to end, beside the reference with stage B batched',
+    unit: 'items/s',
+    better: 'higher',
+    reference: 'reference.itemsPerS',
   },
 ];
 
@@ -76,7 +90,7 @@ const STEADY: FigureDefinition[] = [
     target: { text: '< 100 ms', met: (median) => median < 100 },
   },
   { key: 'steady.httpP99Ms', scenario: 'steady', label: 'POST /shipments response time, p99', unit: 'ms', better: 'lower' },
-  { key: 'steady.maxSustainedRate', scenario: 'steady', label: 'highest sustained rate (p99 < 1 s, no backlog)', unit: 'items/s', better: 'higher', reference: 'reference.itemsPerS' },
+  { key: 'steady.maxSustainedRate', scenario: 'steady', label: 'highest sustained rate (p99 < 1 s, no backlog)', unit: 'items/s', better: 'higher', reference: 'reference.unbatchedItemsPerS' },
 ];
 
 /** The day as a whole, then each activity: operations, operations/s, each call's time, each effect's time to the catalog. */

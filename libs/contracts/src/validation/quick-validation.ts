@@ -37,6 +37,8 @@ interface PropertyRules {
   conditions: Metadata[];
   /** A promise-valued property is validated after it settles: left to class-validator. */
   awaitsPromise: boolean;
+  /** For plain input: the class its value becomes under `plainToInstance` (its `@Type`), if any. */
+  nestedClass?: Function;
 }
 
 interface RuleWithConstraints {
@@ -99,6 +101,7 @@ function compile(target: Function): ClassRules {
     };
   });
   const { nestedTypes, copiedAsIs } = transformationOf(target, properties.map((property) => property.name));
+  for (const property of properties) property.nestedClass = nestedTypes.get(property.name);
   return {
     target,
     targetName: target.name,
@@ -197,7 +200,7 @@ export function conformsAs(dataClass: Function, plain: unknown, options: Validat
 }
 
 /** Keys class-transformer skips or that reach an object's prototype: plain and instance would differ. */
-const SPECIAL_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const SPECIAL_KEYS = ['__proto__', 'constructor', 'prototype'] as const;
 
 /** An object as JSON.parse makes them (in any realm: jest's, a worker's), not an instance of a class. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -220,7 +223,8 @@ class Check {
   /** `asClass`: the object is plain input, to be judged as `plainToInstance(asClass, object)` would be. */
   object(object: object, asClass?: Function): boolean {
     if (asClass) {
-      for (const key of Object.keys(object)) if (SPECIAL_KEYS.has(key)) throw new NotModelled();
+      // JSON.parse makes `"__proto__"` an own key like any other; an own key is all that can be here.
+      for (const key of SPECIAL_KEYS) if (Object.prototype.hasOwnProperty.call(object, key)) throw new NotModelled();
     } else if (typeof object.constructor !== 'function') {
       throw new NotModelled();
     }
@@ -233,7 +237,7 @@ class Check {
     for (const property of rules.properties) {
       const value = (object as Record<string, unknown>)[property.name];
       if (value instanceof Promise && property.awaitsPromise) throw new NotModelled();
-      const nestedClass = asClass && rules.nestedTypes.get(property.name);
+      const nestedClass = asClass && property.nestedClass;
       if (!this.property(object, value, rules.targetName, property.defined, property.custom, property.nested, property.conditions, nestedClass)) return false;
     }
     return true;
@@ -263,7 +267,10 @@ class Check {
       for (const constraint of constraints) {
         const validator = constraint.instance;
         if (!each) {
-          if (!settled(validator.validate(value, args))) return false;
+          const result = validator.validate(value, args);
+          // Nearly every verdict is a boolean: only anything else needs the promise check.
+          if (result === true) continue;
+          if (result === false || !settled(result)) return false;
           continue;
         }
         const elements = value instanceof Map ? [...value.values()] : Array.isArray(value) ? value : [...(value as Set<unknown>)];
