@@ -44,6 +44,11 @@ interface PropertyRules {
 interface RuleWithConstraints {
   metadata: Metadata;
   constraints: Constraint[];
+  /**
+   * Each constraint's `validate`, bound to its instance once: looked up per call, the property read
+   * sees a different class at every rule and costs more than most rules themselves.
+   */
+  validators: Array<(value: unknown, args: ValidationArguments) => unknown>;
 }
 
 interface ClassRules {
@@ -87,7 +92,13 @@ function compile(target: Function): ClassRules {
   const withConstraints = (metadata: Metadata): RuleWithConstraints => {
     const constraints = storage.getTargetValidatorConstraints(metadata.constraintCls);
     if (constraints.some((constraint) => constraint.async)) modelled = false;
-    return { metadata, constraints };
+    const validators = constraints.map((constraint) => {
+      const instance = constraint.instance as { validate: (value: unknown, args: ValidationArguments) => unknown };
+      // class-validator reads the instance from its container on every call (a linear search); the
+      // services never replace the container, so the instance found now is the one it would find then.
+      return instance.validate.bind(instance);
+    });
+    return { metadata, constraints, validators };
   };
   const properties = Object.entries(grouped).map(([name, rules]): PropertyRules => {
     const applied = rules.filter((rule) => rule.type !== ValidationTypes.IS_DEFINED && rule.type !== ValidationTypes.WHITELIST);
@@ -236,7 +247,7 @@ class Check {
     }
     for (const property of rules.properties) {
       const value = (object as Record<string, unknown>)[property.name];
-      if (value instanceof Promise && property.awaitsPromise) throw new NotModelled();
+      if (property.awaitsPromise && value instanceof Promise) throw new NotModelled();
       const nestedClass = asClass && property.nestedClass;
       if (!this.property(object, value, rules.targetName, property.defined, property.custom, property.nested, property.conditions, nestedClass)) return false;
     }
@@ -260,14 +271,13 @@ class Check {
   }
 
   private rules(object: object, value: unknown, targetName: string | undefined, rules: RuleWithConstraints[]): boolean {
-    for (const { metadata, constraints } of rules) {
+    for (const { metadata, validators } of rules) {
       if (metadata.validateIf && !metadata.validateIf(object, value)) continue;
       const args: ValidationArguments = { targetName: targetName as string, property: metadata.propertyName, object, value, constraints: metadata.constraints };
       const each = metadata.each && (Array.isArray(value) || value instanceof Set || value instanceof Map);
-      for (const constraint of constraints) {
-        const validator = constraint.instance;
+      for (const validate of validators) {
         if (!each) {
-          const result = validator.validate(value, args);
+          const result = validate(value, args);
           // Nearly every verdict is a boolean: only anything else needs the promise check.
           if (result === true) continue;
           if (result === false || !settled(result)) return false;
@@ -276,7 +286,7 @@ class Check {
         const elements = value instanceof Map ? [...value.values()] : Array.isArray(value) ? value : [...(value as Set<unknown>)];
         // Every element is checked (no early exit) so a promise anywhere is noticed, as class-validator would await it.
         let all = true;
-        for (const element of elements) all = settled(validator.validate(element, args)) && all;
+        for (const element of elements) all = settled(validate(element, args)) && all;
         if (!all) return false;
       }
     }
