@@ -337,6 +337,7 @@ describe('deploy/docker/Dockerfile', () => {
   it('gives the services the same heap budget as npm start, the tests and the benchmark', () => {
     const runtime = instructions.filter((i) => i.stage === Math.max(...instructions.map((x) => x.stage)));
     const nodeOptions = runtime.find((i) => i.instruction === 'ENV' && i.args.startsWith('NODE_OPTIONS='))?.args.slice('NODE_OPTIONS='.length);
-    expect(nodeOptions?.split(/\s+/)).toEqual([...SERVICE_NODE_ARGS]);
+    // Docker takes a quoted ENV value without its quotes.
+    expect(nodeOptions?.replace(/^"(.*)"$/, '$1').split(/\s+/)).toEqual([...SERVICE_NODE_ARGS]);
   });
 });
