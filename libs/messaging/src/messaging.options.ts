@@ -35,7 +35,7 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   partnersExchange: 'library.partners',
   queuePrefix: '',
   prefetch: 1000,
-  consumerBatchSize: 250,
+  consumerBatchSize: 500,
   consumerLanes: 1,
   retryDelaysMs: [1_000, 5_000, 30_000],
   deliveryLimit: 10,

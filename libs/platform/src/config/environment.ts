@@ -30,7 +30,12 @@ export class Environment {
   @IsOptional() @Matches(/^[A-Za-z0-9._-]*$/) QUEUE_PREFIX = '';
 
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000) PREFETCH = 1000;
-  @Transform(toInt) @IsInt() @Min(1) @Max(1_000) CONSUMER_BATCH_SIZE = 250;
+  /**
+   * Most deliveries in one transaction. 500 rather than 250: half the transactions (and relay passes)
+   * for a bulk run, which measured ~8 % faster (two pairs: 23.9/24.1 s against 27.1/25.6), and no
+   * difference in the steady scenario, where batches stay small.
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1_000) CONSUMER_BATCH_SIZE = 500;
   /**
    * Batches handled side by side; must stay below the connection pool (10). One by default: a replica's
    * deliveries in one line make the largest batches (fewest transactions), and on a 2-core machine four
