@@ -22,6 +22,7 @@ interface Figure {
   max: number;
   reference: { key: string; median: number } | null;
   ratio: number | null;
+  target: { text: string; met: boolean | null } | null;
 }
 
 describe('the benchmark in small mode (system)', () => {
