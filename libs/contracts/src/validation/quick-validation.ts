@@ -64,11 +64,10 @@ interface ClassRules {
   /** An async constraint cannot be answered synchronously. */
   modelled: boolean;
   /**
-   * For plain input: the class a property's value becomes under `plainToInstance` (its `@Type`), by
-   * property name; and whether `plainToInstance` would do anything to this class's input but copy it
-   * and build those nested instances (expose/exclude/transform rules, discriminators: not modelled).
+   * For plain input: whether `plainToInstance` would do anything to this class's input but copy it and
+   * build the nested instances its `@Type`s name (expose/exclude/transform rules, discriminators: not
+   * modelled). The nested classes themselves are on the properties (`nestedClass`).
    */
-  nestedTypes: Map<string, Function>;
   copiedAsIs: boolean;
 }
 
@@ -120,7 +119,6 @@ function compile(target: Function): ClassRules {
     properties,
     grouped,
     modelled,
-    nestedTypes,
     copiedAsIs,
   };
 }
