@@ -27,7 +27,6 @@ export function validateQuickly(object: object, options?: ValidatorOptions): Pro
 }
 
 type Metadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
-type Constraint = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidatorConstraints']>[number];
 
 interface PropertyRules {
   name: string;
@@ -43,7 +42,6 @@ interface PropertyRules {
 
 interface RuleWithConstraints {
   metadata: Metadata;
-  constraints: Constraint[];
   /**
    * Each constraint's `validate`, bound to its instance once: looked up per call, the property read
    * sees a different class at every rule and costs more than most rules themselves.
@@ -97,7 +95,7 @@ function compile(target: Function): ClassRules {
       // services never replace the container, so the instance found now is the one it would find then.
       return instance.validate.bind(instance);
     });
-    return { metadata, constraints, validators };
+    return { metadata, validators };
   };
   const properties = Object.entries(grouped).map(([name, rules]): PropertyRules => {
     const applied = rules.filter((rule) => rule.type !== ValidationTypes.IS_DEFINED && rule.type !== ValidationTypes.WHITELIST);
