@@ -14,7 +14,8 @@ const swc = [
 const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|nestjs-pino|@willsoto|jose)/)'],
+  // content-disposition (under @fastify/static, which serves the OpenAPI page on Fastify) is ESM too.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|nestjs-pino|@willsoto|jose|@fastify/static/node_modules/content-disposition|content-disposition)/)'],
   moduleNameMapper: { '^@app/([a-z-]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   // Decorator metadata (class-transformer, Nest) needs the polyfill before any contract loads.

@@ -21,6 +21,7 @@ export async function startService(
   const env = run.env(service, overrides);
   const app = await createServiceApp(module(env), env, { service, title: service, description: service });
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   return { app, env, http: () => request(app.getHttpServer()) };
 }
 

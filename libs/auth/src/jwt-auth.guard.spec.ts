@@ -1,4 +1,5 @@
 import { Controller, ExecutionContext, Get, INestApplication, Param } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { SignJWT } from 'jose';
 import request from 'supertest';
@@ -83,8 +84,7 @@ describe('JwtAuthGuard over HTTP (hs256 mode)', () => {
       imports: [AuthModule.forRoot({ mode: 'hs256', secret: SECRET })],
       controllers: [ProbeController, ProfilesController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await servedOnFastify(moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }));
   });
 
   afterAll(() => app.close());
@@ -245,8 +245,7 @@ describe('AuthModule configuration', () => {
       imports: [AuthModule.forRootAsync({ useFactory: async () => ({ mode: 'hs256', secret: SECRET }) })],
       controllers: [ProbeController],
     }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    const app = await servedOnFastify(moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }));
     try {
       await request(app.getHttpServer()).get('/steps').expect(401);
       await request(app.getHttpServer()).get('/steps').set('Authorization', `Bearer ${await token(['technician'])}`).expect(200);
@@ -255,3 +254,10 @@ describe('AuthModule configuration', () => {
     }
   });
 });
+
+/** Initialised and ready to take requests, on the HTTP server the services run on. */
+async function servedOnFastify(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -10,8 +10,9 @@ interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
   user?: AuthenticatedUser;
 }
+/** Fastify's reply and Express's response both have `header(name, value)`. */
 interface HttpResponse {
-  setHeader?(name: string, value: string): unknown;
+  header?(name: string, value: string): unknown;
 }
 
 /**
@@ -39,7 +40,7 @@ export class JwtAuthGuard implements CanActivate {
       user = await this.verifier.verify(bearerToken(request));
     } catch (error) {
       // RFC 6750: tell the client which scheme to use and why the token failed.
-      if (error instanceof UnauthorizedException) response.setHeader?.('WWW-Authenticate', challenge(request, error));
+      if (error instanceof UnauthorizedException) response.header?.('WWW-Authenticate', challenge(request, error));
       throw error;
     }
     request.user = user;

@@ -1,4 +1,5 @@
 import { Controller, Get, INestApplication, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { createServer, type Server } from 'node:http';
@@ -151,8 +152,7 @@ describe('AuthModule in jwks mode over HTTP', () => {
       imports: [AuthModule.forRoot({ mode: 'jwks', jwksUrl: idp.jwksUrl, issuer: ISSUER, audience: AUDIENCE })],
       controllers: [StepsController],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    app = await servedOnFastify(moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false }));
   });
 
   afterAll(async () => {
@@ -177,3 +177,10 @@ describe('AuthModule in jwks mode over HTTP', () => {
     await request(app.getHttpServer()).get('/steps').set('Authorization', `Bearer ${token}`).expect(403);
   });
 });
+
+/** Initialised and ready to take requests, on the HTTP server the services run on. */
+async function servedOnFastify(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}

@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, PipeTransform, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@app/auth';
 import { Page } from '@app/platform';
 import { PARTNER_ID_PATTERN } from './partner-channels';
@@ -34,7 +34,7 @@ export class PartnerWebhooksController {
     @Param('partnerId', PartnerIdPipe) partnerId: string,
     @Body() body: PutWebhookDto,
     @CurrentUser() user: AuthenticatedUser,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RegisteredWebhookView> {
     const { webhook, created } = await this.webhooks.register(partnerId, body, user.id);
     response.status(created ? 201 : 200);

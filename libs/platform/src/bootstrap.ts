@@ -1,13 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { configureBarcodePolicy } from '@app/contracts';
 import { runInContext } from '@app/messaging';
 import { ConfigurationError, Environment, loadEnvironment } from './config/environment';
 import { ensureDatabaseAndSchema } from './database/ensure-database';
+import { bytesOf } from './http/body-limit';
+import { acceptJsonBodies } from './http/json-body';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { createValidationPipe } from './http/validation';
 import { correlationIdOf } from './logging/logging.module';
@@ -38,23 +40,42 @@ export function applyGlobalPolicies(env: Environment): void {
 }
 
 /**
+ * The HTTP server under Nest: Fastify, because a service's own work per request is small and
+ * Express's router and middleware chain cost as much again (a single-item shipment took a fifth less
+ * of intake's CPU on Fastify). A trailing slash matches the route without it, as it did on Express.
+ */
+export function serviceHttpAdapter(bodyLimitBytes?: number): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+    // The correlation id is the request's id (middie hands it to pino-http as `req.id`): the access
+    // log, the response and every event the request causes carry it.
+    genReqId: (request: IncomingMessage) => correlationIdOf(request),
+  });
+}
+
+/**
  * Builds a service's HTTP application: JSON errors naming the field at fault, validation that refuses
  * unknown fields, a correlation id per request carried into every event it causes, OpenAPI at /docs,
- * and shutdown hooks that drain consumers before closing connections.
+ * and shutdown hooks that drain consumers before closing connections. Call `init()` (or `listen()`)
+ * before serving: Fastify takes requests only once it is ready.
  */
-export async function createServiceApp(module: unknown, env: Environment, description: ServiceDescription): Promise<INestApplication> {
+export async function createServiceApp(module: unknown, env: Environment, description: ServiceDescription): Promise<NestFastifyApplication> {
   applyGlobalPolicies(env);
   await ensureDatabaseAndSchema(env.DATABASE_URL, env.DB_SCHEMA);
-  const app = await NestFactory.create<NestExpressApplication>(module as never, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, serviceHttpAdapter(bytesOf(env.BODY_LIMIT)), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: env.BODY_LIMIT });
-  app.use((request: Request & { id?: string }, response: Response, next: NextFunction) => {
-    request.id = correlationIdOf(request);
-    response.setHeader('x-correlation-id', request.id);
-    runInContext({ correlationId: request.id }, next);
+  const fastify = app.getHttpAdapter().getInstance();
+  acceptJsonBodies(fastify, bytesOf(env.BODY_LIMIT));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-correlation-id', request.id);
+    done();
   });
+  // The body is read between onRequest and here, in the socket's async context; the flow's context
+  // starts after it, so the guard, the pipes, the handler and the events it publishes all see it.
+  fastify.addHook('preHandler', (request, _reply, done) => runInContext({ correlationId: request.id }, done));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter(), bytesOf(env.BODY_LIMIT)));
   // process.exit after the hooks: pino flushes, and a clean drain exits 0.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   const document = SwaggerModule.createDocument(
@@ -79,6 +100,7 @@ export async function runService(options: RunServiceOptions): Promise<INestAppli
     process.exit(1);
   }
   const app = await createServiceApp(options.module(env), env, options);
-  await app.listen(env.PORT);
+  // Fastify listens on localhost unless told otherwise; a service in a container must answer on all interfaces.
+  await app.listen(env.PORT, '0.0.0.0');
   return app;
 }

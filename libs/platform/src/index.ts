@@ -14,3 +14,4 @@ export * from './preflight';
 export * from './http/pagination';
 export * from './http/item-ref';
 export * from './runtime/service-heap';
+export * from './http/body-limit';

@@ -138,6 +138,16 @@ describe('service platform: health, metrics, docs, errors and correlation', () =
     expect(tooLong.body.message[0]).toMatch(/^text: /);
     const huge = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json').send(`{"text":"${'x'.repeat(21 * 1024 * 1024)}"}`);
     expect(huge.status).toBe(413);
+    expect(huge.body.message).toMatch(/^body: larger than the \d+ byte limit/);
+    // An empty body is an empty object: the answer names the missing field.
+    const empty = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json').send('').expect(400);
+    expect(empty.body.message[0]).toMatch(/^text: /);
+    const bare = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json').send('"text"').expect(400);
+    expect(bare.body.message).toBe('body: malformed JSON: expected an object, got a string');
+    const text = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'text/plain').send('hello').expect(415);
+    expect(text.body.message).toBe('body: send JSON, as application/json');
+    const poisoned = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json').send('{"text":"x","__proto__":{"admin":true}}').expect(400);
+    expect(poisoned.body.message).toEqual(['__proto__: unknown field']);
   });
 });
 

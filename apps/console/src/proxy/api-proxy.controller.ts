@@ -2,6 +2,7 @@ import { All, Controller, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { decodeJwt } from 'jose';
+import { bytesOf } from '@app/platform/http/body-limit';
 import { ConsoleEnvironment } from '../config/console-environment';
 import { SessionRenewal } from '../session/session-renewal.service';
 import { SessionService, SignInRequired } from '../session/session.service';
@@ -121,12 +122,6 @@ export function withWhatToDo(payload: Buffer, status: number, service: string): 
     body = { message: payload.toString('utf8').slice(0, 500) };
   }
   return { statusCode: status, ...body, whatToDo: whatToDo(status, service), ...(status === 401 ? { signIn: '/sign-in' } : {}) };
-}
-
-/** `20mb` → bytes. */
-export function bytesOf(limit: string): number {
-  const [, amount, unit] = /^(\d+)(kb|mb)$/i.exec(limit) ?? [, '20', 'mb'];
-  return Number(amount) * (unit!.toLowerCase() === 'kb' ? 1024 : 1024 * 1024);
 }
 
 /** The raw body (the console parses nothing it forwards), or null past the limit. */

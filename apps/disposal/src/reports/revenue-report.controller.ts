@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedUser, CurrentUser, Role, Roles } from '@app/auth';
 import { RevenueReportQuery } from './revenue-report.query';
 import { RevenueReport, revenueReportCsv, RevenueReportService } from './revenue-report.service';
@@ -19,12 +19,12 @@ export class RevenueReportController {
     @Query() query: RevenueReportQuery,
     @CurrentUser() user: AuthenticatedUser,
     @Headers('accept') accept: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<RevenueReport | string> {
     const report = await this.reports.report(query, user);
     if (!accept?.includes('text/csv')) return report;
-    response.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    response.setHeader('Content-Disposition', 'attachment; filename="revenue.csv"');
+    void response.header('Content-Type', 'text/csv; charset=utf-8');
+    void response.header('Content-Disposition', 'attachment; filename="revenue.csv"');
     return revenueReportCsv(report);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { AuthenticatedUser, CurrentUser, PartnerRoute, Role } from '@app/auth';
 import { Page, PageQuery } from '@app/platform';
 import { uuidParam } from '../common/uuid-param';
@@ -35,7 +35,7 @@ export class PlatformListingsController {
     @Param('id', listingId) id: string,
     @Body() body: ReportSaleDto,
     @CurrentUser() user: AuthenticatedUser,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: FastifyReply,
   ): Promise<SaleView> {
     const { sale, created } = await this.listings.reportSale(id, body, user.partnerId!);
     response.status(created ? 201 : 200);

@@ -4,13 +4,14 @@ import { HttpExceptionFilter, isTransientDatabaseFailure } from './http-exceptio
 
 function answer(exception: unknown) {
   const sent: { status?: number; body?: Record<string, unknown>; headers: Record<string, string> } = { headers: {} };
-  const response = {
-    headersSent: false,
-    setHeader: (name: string, value: string) => (sent.headers[name] = value),
-    status: (status: number) => ({ json: (body: Record<string, unknown>) => Object.assign(sent, { status, body }) }),
+  const response = { headersSent: false };
+  const adapter = {
+    isHeadersSent: (res: typeof response) => res.headersSent,
+    setHeader: (_res: unknown, name: string, value: string) => (sent.headers[name] = value),
+    reply: (_res: unknown, body: Record<string, unknown>, status: number) => Object.assign(sent, { status, body }),
   };
   const host = { switchToHttp: () => ({ getResponse: () => response }) } as unknown as ArgumentsHost;
-  new HttpExceptionFilter().catch(exception, host);
+  new HttpExceptionFilter(adapter as never, 1024).catch(exception, host);
   return sent;
 }
 

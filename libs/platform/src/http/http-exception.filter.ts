@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { HttpAdapterHost } from '@nestjs/core';
 import { QueryFailedError } from 'typeorm';
+import { bodyTooLargeMessage } from './json-body';
 
 /** PostgreSQL failures that say nothing about the request: the database went away or asked for a retry. */
 const TRANSIENT_DATABASE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', '40001', '40P01']);
@@ -12,12 +13,19 @@ export function isTransientDatabaseFailure(exception: unknown): boolean {
   return /Connection terminated|ECONNREFUSED|ECONNRESET|Connection terminated unexpectedly|timeout exceeded when trying to connect/i.test(error?.message ?? '');
 }
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
+/** What the HTTP server says of a body it could not take (Fastify's `FST_ERR_CTP_*` errors). */
+interface BodyError {
+  code?: string;
+  statusCode?: number;
   message?: string;
-  limit?: number;
 }
+
+function isBodyError(error: unknown): error is BodyError & { statusCode: number } {
+  const candidate = error as BodyError | undefined;
+  return !!candidate?.code?.startsWith('FST_ERR_CTP_') && typeof candidate.statusCode === 'number' && candidate.statusCode < 500;
+}
+
+type HttpAdapter = Pick<HttpAdapterHost['httpAdapter'], 'reply' | 'setHeader' | 'isHeadersSent'>;
 
 /**
  * Every error leaves as JSON `{ statusCode, error, message }`. Malformed or oversized bodies are the
@@ -27,33 +35,29 @@ interface BodyParserError {
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
+  constructor(
+    private readonly http: HttpAdapter,
+    private readonly bodyLimitBytes?: number,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    if (response.headersSent) return;
+    const response = host.switchToHttp().getResponse<unknown>();
+    if (this.http.isHeadersSent(response)) return;
     const [status, body] = this.describe(exception);
-    if (status === 503) response.setHeader('Retry-After', '1');
-    response.status(status).json(body);
+    if (status === 503) this.http.setHeader(response, 'Retry-After', '1');
+    this.http.reply(response, body, status);
   }
 
   private describe(exception: unknown): [number, Record<string, unknown>] {
-    // Express wraps body-parser failures in HttpExceptions; the original says what went wrong.
-    const cause = exception instanceof HttpException ? (exception.cause as BodyParserError | undefined) : undefined;
-    if (cause?.type) return this.describe(cause);
+    // Nest hands Fastify's body errors over wrapped in an HttpException; the original says what went wrong.
+    const cause = exception instanceof HttpException ? (exception.cause as BodyError | undefined) : undefined;
+    if (isBodyError(cause)) return this.describeBodyError(cause);
+    if (isBodyError(exception)) return this.describeBodyError(exception);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const payload = exception.getResponse();
       const body = typeof payload === 'string' ? { statusCode: status, error: HttpStatus[status], message: payload } : { statusCode: status, ...payload };
       return [status, body];
-    }
-    const parserError = exception as BodyParserError;
-    if (parserError?.type === 'entity.parse.failed') {
-      return [400, { statusCode: 400, error: 'Bad Request', message: `body: malformed JSON (${parserError.message}); send a JSON object` }];
-    }
-    if (parserError?.type === 'entity.too.large') {
-      return [413, { statusCode: 413, error: 'Payload Too Large', message: `body: larger than the ${parserError.limit} byte limit; split it into smaller requests` }];
-    }
-    if (parserError?.type && parserError.status && parserError.status < 500) {
-      return [parserError.status, { statusCode: parserError.status, error: 'Bad Request', message: `body: ${parserError.message}` }];
     }
     if (isTransientDatabaseFailure(exception)) {
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
@@ -68,5 +72,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return [500, { statusCode: 500, error: 'Internal Server Error', message: 'unexpected error; the incident is logged' }];
+  }
+
+  private describeBodyError({ code, statusCode: status, message }: BodyError & { statusCode: number }): [number, Record<string, unknown>] {
+    const answer = (text: string): [number, Record<string, unknown>] => [status, { statusCode: status, error: HttpStatus[status] ?? 'Bad Request', message: text }];
+    switch (code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return answer(bodyTooLargeMessage(this.bodyLimitBytes));
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return answer('body: send JSON, as application/json');
+      default:
+        return answer(`body: ${message}`);
+    }
   }
 }

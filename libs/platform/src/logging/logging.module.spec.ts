@@ -1,7 +1,9 @@
 import { Controller, Get, INestApplication, InternalServerErrorException, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import request from 'supertest';
+import { serviceHttpAdapter } from '../bootstrap';
 import { loggingModule } from './logging.module';
 
 @Controller('things')
@@ -25,9 +27,11 @@ describe('access log lines', () => {
     const destination = { write: (line: string) => void lines.push(JSON.parse(line)) };
     @Module({ imports: [loggingModule('intake', 'info', destination)], controllers: [ThingsController] })
     class LoggedModule {}
-    app = await NestFactory.create(LoggedModule, { bufferLogs: true, logger: false });
-    app.useLogger(app.get(Logger));
-    await app.init();
+    const fastifyApp = await NestFactory.create<NestFastifyApplication>(LoggedModule, serviceHttpAdapter(), { bufferLogs: true, logger: false });
+    fastifyApp.useLogger(fastifyApp.get(Logger));
+    await fastifyApp.init();
+    await fastifyApp.getHttpAdapter().getInstance().ready();
+    app = fastifyApp;
   });
 
   afterAll(() => app?.close());

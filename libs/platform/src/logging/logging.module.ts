@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { DestinationStream, stdSerializers } from 'pino';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { currentContext } from '@app/messaging';
 
 const CORRELATION_HEADER = 'x-correlation-id';
+
+/** The raw request as Nest middleware sees it on Fastify: `url` without the middleware's mount path. */
+type RawRequest = IncomingMessage & { id?: string; originalUrl?: string };
+
+/** The path and query the client asked for. */
+function pathOf(request: RawRequest): string | undefined {
+  return request.originalUrl ?? request.url;
+}
 
 export function correlationIdOf(request: IncomingMessage): string {
   const header = request.headers[CORRELATION_HEADER];
@@ -20,7 +29,7 @@ export function correlationIdOf(request: IncomingMessage): string {
  */
 export const logSerializers = {
   err: stdSerializers.err,
-  req: (request: IncomingMessage & { id?: string }) => ({ id: request.id, method: request.method, url: request.url }),
+  req: (request: RawRequest) => ({ id: request.id, method: request.method, url: pathOf(request) }),
   res: (response: ServerResponse) => ({ statusCode: response.statusCode }),
 };
 
@@ -39,10 +48,14 @@ export function loggingModule(service: string, level: string, destination?: Dest
       const context = currentContext();
       return context ? { correlationId: context.correlationId, causationId: context.causationId ?? undefined } : {};
     },
-    autoLogging: { ignore: (request: IncomingMessage) => /^\/(health|metrics)/.test(request.url ?? '') },
+    autoLogging: { ignore: (request: RawRequest) => /^\/(health|metrics)/.test(pathOf(request) ?? '') },
     serializers: logSerializers,
     // These serializers read the raw request and response; pino-http's wrappers would first copy every header.
     wrapSerializers: false,
   };
-  return LoggerModule.forRoot({ pinoHttp: destination ? [options, destination] : options });
+  return LoggerModule.forRoot({
+    pinoHttp: destination ? [options, destination] : options,
+    // Every path, 404s included; nestjs-pino's default pattern matches nothing on Fastify's middleware layer.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+  });
 }

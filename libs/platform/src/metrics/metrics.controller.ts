@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from '@app/auth';
 
 /** Prometheus scrape endpoint; anonymous, to be kept on the internal network by the ingress. */
@@ -10,7 +10,7 @@ import { Public } from '@app/auth';
 @Controller()
 export class MetricsController extends PrometheusController {
   @Get()
-  override async index(@Res({ passthrough: true }) response: Response) {
+  override async index(@Res({ passthrough: true }) response: FastifyReply) {
     return super.index(response);
   }
 }
