@@ -28,4 +28,18 @@ export class UnitOfWork {
     if (published > 0) this.relay.wake();
     return result;
   }
+
+  /**
+   * A change that is one statement, its events a step of it (`Transaction.takeOutgoingAsInsert`): a
+   * single statement is atomic on its own, so it runs without BEGIN and COMMIT, two round trips fewer.
+   * `work` must make exactly that one statement through `tx.manager`, after publishing its events.
+   */
+  async runSingleStatement<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const tx = new Transaction(this.dataSource.manager, this.options);
+    const value = await work(tx);
+    // A programming error, and a loud one: the statement has committed without these events.
+    if (tx.pendingCount > 0) throw new Error(`events published after the statement that should have carried them: ${tx.pendingCount}`);
+    if (tx.publishedCount > 0) this.relay.wake();
+    return value;
+  }
 }

@@ -208,7 +208,7 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
       await client.connect();
       try {
         await client.query(`START TRANSACTION; ${OUTBOX_CLAIM_SETTINGS}`);
-        const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${outboxClaimStatement(schema)}`, [500]);
+        const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${outboxClaimStatement(schema, 500)}`);
         const plan = (rows[0]['QUERY PLAN'] as [{ Plan: Record<string, number> }])[0].Plan;
         return plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
       } finally {

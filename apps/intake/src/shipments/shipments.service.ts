@@ -15,6 +15,13 @@ import { ListShipmentsQuery } from './list-shipments.query';
 import { ReceiveShipmentDto, ShipmentItemDto } from './receive-shipment.dto';
 import { Shipment } from './shipment.entity';
 
+/** The statement met a barcode already received (a unique violation on the item's barcode). */
+function isKnownBarcode(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' && driverError.constraint === 'item_barcode_key';
+}
+
 /** How many offending barcodes an error names before it summarises the rest. */
 const NAMED_IN_ERRORS = 50;
 /** Lines per statement: large enough to make a 10,000-line shipment a handful of statements. */
@@ -116,29 +123,51 @@ export class ShipmentsService {
       receivedAt: new Date(),
       itemCount: lines.length,
     });
+    // Read before the write, outside it: a transaction would not make this read any more consistent.
+    const steps = await this.profiles.stepsFor(this.dataSource.manager, shipment.branch);
+    for (const line of lines) {
+      const split = stepsAtReceipt(steps[line.materialType], {
+        hasCallNumber: line.callNumber !== null,
+        securityTagged: line.securityTag !== null,
+        preApplied: line.preApplied,
+      });
+      line.requiredSteps = [...steps[line.materialType]];
+      line.doneSteps = split.done;
+      line.pendingSteps = split.pending;
+    }
+    // Most shipments fit one statement, which needs no transaction around it; one that meets a barcode
+    // already received goes the transactional way, which names every such barcode.
+    const stored = lines.length <= INSERT_CHUNK && (await this.receiveInOneStatement(shipment, lines));
+    if (!stored) await this.receiveInTransaction(shipment, lines);
+    return { ...this.shipmentView(shipment), items: lines.map((line) => this.receivedView(shipment, line)) };
+  }
+
+  /** The shipment, its items, the vendor's steps and the events as one statement; false if a barcode is known. */
+  private async receiveInOneStatement(shipment: Shipment, lines: ReceivedLine[]): Promise<boolean> {
+    try {
+      await this.uow.runSingleStatement(async (tx) => {
+        for (const line of lines) this.publishReceived(tx, shipment, line);
+        await this.writeChunk(tx, shipment, lines, { withShipment: true, knownBarcodes: 'fail' });
+      });
+      return true;
+    } catch (error) {
+      if (isKnownBarcode(error)) return false;
+      throw error;
+    }
+  }
+
+  private async receiveInTransaction(shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
     try {
       await this.uow.run(async (tx) => {
-        const steps = await this.profiles.stepsFor(tx.manager, shipment.branch);
-        for (const line of lines) {
-          const split = stepsAtReceipt(steps[line.materialType], {
-            hasCallNumber: line.callNumber !== null,
-            securityTagged: line.securityTag !== null,
-            preApplied: line.preApplied,
-          });
-          line.requiredSteps = [...steps[line.materialType]];
-          line.doneSteps = split.done;
-          line.pendingSteps = split.pending;
-        }
         // One statement per chunk of lines: the shipment (with the first), the items, the vendor's
         // steps and the chunk's events. PostgreSQL writes one chunk while this process builds the next
-        // chunk's events, so on a 2-core machine the two overlap; a single-item shipment is one round
-        // trip. Each chunk's statement is sent when the one before it has answered (one query at a time
-        // on a connection, as pg requires).
+        // chunk's events, so on a 2-core machine the two overlap. Each chunk's statement is sent when
+        // the one before it has answered (one query at a time on a connection, as pg requires).
         const writes: Promise<string[]>[] = [];
         for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
           const chunk = lines.slice(start, start + INSERT_CHUNK);
           for (const line of chunk) this.publishReceived(tx, shipment, line);
-          const write = this.writeChunk(tx, shipment, chunk, start === 0, writes.at(-1));
+          const write = this.writeChunk(tx, shipment, chunk, { withShipment: start === 0, knownBarcodes: 'skip', after: writes.at(-1) });
           write.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
           writes.push(write);
           if (start + INSERT_CHUNK < lines.length) await new Promise((resolve) => setImmediate(resolve));
@@ -154,7 +183,6 @@ export class ShipmentsService {
     } catch (error) {
       throw this.concurrentReceipt(error) ?? error;
     }
-    return { ...this.shipmentView(shipment), items: lines.map((line) => this.receivedView(shipment, line)) };
   }
 
   async get(id: string, user: AuthenticatedUser): Promise<ShipmentDetail> {
@@ -222,7 +250,12 @@ export class ShipmentsService {
    * refuses the shipment), and so are its steps. The vendor's steps are recorded like any other, with
    * `vendor` as their source; the events published so far (the chunk's) go to the outbox in the same statement.
    */
-  private async writeChunk(tx: Transaction, shipment: Shipment, lines: ReceivedLine[], withShipment: boolean, after?: Promise<unknown>): Promise<string[]> {
+  private async writeChunk(
+    tx: Transaction,
+    shipment: Shipment,
+    lines: ReceivedLine[],
+    { withShipment, knownBarcodes, after }: { withShipment: boolean; knownBarcodes: 'skip' | 'fail'; after?: Promise<unknown> },
+  ): Promise<string[]> {
     const rows = lines.map((line) => ({
       id: line.id,
       barcode: line.barcode,
@@ -268,7 +301,7 @@ export class ShipmentsService {
                   id uuid, barcode text, line integer, material_type text, title text, creators text[], isbn text, issn text,
                   publisher text, publication_year integer, call_number text, call_number_scheme text, security_tag text,
                   collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[])
-         ON CONFLICT (barcode) DO NOTHING RETURNING id
+         ${knownBarcodes === 'skip' ? 'ON CONFLICT (barcode) DO NOTHING' : ''} RETURNING id
        ), vendor_steps AS (
          INSERT INTO processing_step (item_id, step, recorded_by, recorded_at, source)
          SELECT v.item_id, v.step, $5, $4, 'vendor' FROM jsonb_to_recordset($${params.length}::jsonb) AS v(item_id uuid, step text)
@@ -314,10 +347,9 @@ export class ShipmentsService {
 
   /** Another request received one of these barcodes between our check and our insert. */
   private concurrentReceipt(error: unknown): ConflictException | null {
-    if (!(error instanceof QueryFailedError)) return null;
-    const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
-    if (driverError.code !== '23505' || driverError.constraint !== 'item_barcode_key') return null;
-    const barcode = /\(barcode\)=\(([^)]+)\)/.exec(driverError.detail ?? '')?.[1] ?? 'of this shipment';
+    if (!isKnownBarcode(error)) return null;
+    const detail = ((error as QueryFailedError).driverError as { detail?: string }).detail;
+    const barcode = /\(barcode\)=\(([^)]+)\)/.exec(detail ?? '')?.[1] ?? 'of this shipment';
     return new ConflictException(`barcode ${barcode} is already received; nothing of the shipment was stored`);
   }
 

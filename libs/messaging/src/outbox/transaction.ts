@@ -70,6 +70,11 @@ export class Transaction {
     return this.published;
   }
 
+  /** Events published and not yet written or handed over. */
+  get pendingCount(): number {
+    return this.outgoing.length;
+  }
+
   /** Writes the queued events as outbox rows (in this transaction). */
   async flush(): Promise<void> {
     await writeOutbox(this.manager, this.options.schema, this.takeOutgoing());
