@@ -24,8 +24,12 @@ function isKnownBarcode(error: unknown): boolean {
 
 /** How many offending barcodes an error names before it summarises the rest. */
 const NAMED_IN_ERRORS = 50;
-/** Lines per statement: large enough to make a 10,000-line shipment a handful of statements. */
-const INSERT_CHUNK = 2_500;
+/**
+ * Lines per statement. PostgreSQL writes one chunk while this process builds the next, so a smaller
+ * chunk starts it sooner; below a thousand lines the statements' own overhead shows. A 10,000-line
+ * shipment answered 201 about a fifth sooner in chunks of 1,000 than in chunks of 2,500.
+ */
+const INSERT_CHUNK = 1_000;
 
 /** One line of a shipment, normalised (identifiers in canonical form) and with its steps decided. */
 type ReceivedLine = Pick<
@@ -111,6 +115,10 @@ export class ShipmentsService {
    * a few set-based statements, and one `intake.item.received` per item is published with them.
    */
   async receive(dto: ReceiveShipmentDto, receivedBy: string): Promise<ShipmentReceipt> {
+    // Read while the lines are normalised, before the write and outside it: a transaction would not
+    // make this read any more consistent.
+    const stepsRead = this.profiles.stepsFor(this.dataSource.manager, dto.branch);
+    stepsRead.catch(() => undefined); // awaited below, unless a line is refused first
     const lines = dto.items.map((item, line) => this.normalise(item, line));
     const duplicates = duplicateBarcodes(lines);
     if (duplicates.length) throw new BadRequestException(`${summarise(duplicates)}; nothing of the shipment was stored`);
@@ -123,8 +131,7 @@ export class ShipmentsService {
       receivedAt: new Date(),
       itemCount: lines.length,
     });
-    // Read before the write, outside it: a transaction would not make this read any more consistent.
-    const steps = await this.profiles.stepsFor(this.dataSource.manager, shipment.branch);
+    const steps = await stepsRead;
     for (const line of lines) {
       const split = stepsAtReceipt(steps[line.materialType], {
         hasCallNumber: line.callNumber !== null,

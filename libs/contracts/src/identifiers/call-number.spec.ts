@@ -344,3 +344,26 @@ describe('CallNumber', () => {
     expect(isCallNumberScheme(undefined)).toBe(false);
   });
 });
+
+describe('call numbers parsed again (a request, its normalising, its event)', () => {
+  it('answer the same immutable call number, per scheme', () => {
+    const first = CallNumber.parse('qa76.73.j38 s55 2010', 'lc');
+    const again = CallNumber.parse('qa76.73.j38 s55 2010', 'lc');
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first.parts.cutters)).toBe(true);
+    expect(() => (first.parts.cutters as string[]).push('.X1')).toThrow(TypeError);
+    const lines = first.labelLines();
+    lines.push('changed');
+    expect(CallNumber.parse('qa76.73.j38 s55 2010', 'lc').labelLines()).toEqual(['QA', '76.73', '.J38', 'S55', '2010']);
+    // The same text in another scheme is another call number.
+    const local = CallNumber.parse('qa76.73.j38 s55 2010', 'local');
+    expect(local.scheme).toBe('local');
+    expect(local.sortKey).not.toBe(first.sortKey);
+  });
+
+  it('still refuse what does not parse, every time', () => {
+    expect(() => CallNumber.parse('76.73 QA', 'lc')).toThrow();
+    expect(() => CallNumber.parse('76.73 QA', 'lc')).toThrow();
+  });
+});

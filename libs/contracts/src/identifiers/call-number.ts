@@ -18,6 +18,15 @@ const PARSERS: Record<CallNumberScheme, (raw: string) => ParsedCallNumber> = {
 };
 
 /**
+ * Call numbers parsed lately, by scheme and text. A shipment's line is parsed when the request is
+ * checked, again when it is normalised and again when its event is checked: for 10,000 lines that
+ * was a tenth of a second of LC parsing. Parsing is a pure function and a CallNumber is immutable,
+ * so the same answer is shared; the map is emptied when full, which bounds it to a few megabytes.
+ */
+const recentlyParsed = new Map<string, CallNumber>();
+const RECENTLY_PARSED_LIMIT = 20_000;
+
+/**
  * A validated call number in one scheme. `value` is the normalised display form and `sortKey`
  * an ASCII string whose byte order is shelf order within the scheme (store it in a
  * `COLLATE "C"` column and `ORDER BY` it; never compare keys with `localeCompare`).
@@ -29,14 +38,23 @@ export class CallNumber {
     readonly sortKey: string,
     readonly parts: CallNumberParts,
     private readonly lines: readonly string[],
-  ) {}
+  ) {
+    Object.freeze(this);
+  }
 
   static parse(raw: string, scheme: CallNumberScheme): CallNumber {
     if (!isCallNumberScheme(scheme)) {
       throw callNumberError(`unknown call number scheme "${String(scheme)}" (expected ${CALL_NUMBER_SCHEMES.join(', ')})`, raw);
     }
+    const key = `${scheme} ${raw}`;
+    const known = recentlyParsed.get(key);
+    if (known) return known;
     const parsed = PARSERS[scheme](raw);
-    return new CallNumber(scheme, parsed.value, parsed.sortKey.slice(0, MAX_SORT_KEY_LENGTH), parsed.parts, parsed.labelLines);
+    const parts = Object.freeze({ ...parsed.parts, cutters: Object.freeze([...parsed.parts.cutters]), suffix: Object.freeze([...parsed.parts.suffix]) });
+    const callNumber = new CallNumber(scheme, parsed.value, parsed.sortKey.slice(0, MAX_SORT_KEY_LENGTH), parts, Object.freeze([...parsed.labelLines]));
+    if (recentlyParsed.size >= RECENTLY_PARSED_LIMIT) recentlyParsed.clear();
+    recentlyParsed.set(key, callNumber);
+    return callNumber;
   }
 
   static isValid(raw: unknown, scheme: CallNumberScheme): boolean {
