@@ -21,10 +21,11 @@ const PARSERS: Record<CallNumberScheme, (raw: string) => ParsedCallNumber> = {
  * Call numbers parsed lately, by scheme and text. A shipment's line is parsed when the request is
  * checked, again when it is normalised and again when its event is checked: for 10,000 lines that
  * was a tenth of a second of LC parsing. Parsing is a pure function and a CallNumber is immutable,
- * so the same answer is shared; the map is emptied when full, which bounds it to a few megabytes.
+ * so the same answer is shared. The map is emptied when full: it holds a 10,000-line shipment, about
+ * 10 MB at most (a service's peak memory is a target of its own).
  */
 const recentlyParsed = new Map<string, CallNumber>();
-const RECENTLY_PARSED_LIMIT = 20_000;
+const RECENTLY_PARSED_LIMIT = 12_000;
 
 /**
  * A validated call number in one scheme. `value` is the normalised display form and `sortKey`
