@@ -63,10 +63,11 @@ export function serviceHttpAdapter(bodyLimitBytes?: number): FastifyAdapter {
 export async function createServiceApp(module: unknown, env: Environment, description: ServiceDescription): Promise<NestFastifyApplication> {
   applyGlobalPolicies(env);
   await ensureDatabaseAndSchema(env.DATABASE_URL, env.DB_SCHEMA);
-  const app = await NestFactory.create<NestFastifyApplication>(module as never, serviceHttpAdapter(bytesOf(env.BODY_LIMIT)), { bufferLogs: true, bodyParser: false });
+  const bodyLimit = bytesOf(env.BODY_LIMIT);
+  const app = await NestFactory.create<NestFastifyApplication>(module as never, serviceHttpAdapter(bodyLimit), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
-  acceptJsonBodies(fastify, bytesOf(env.BODY_LIMIT));
+  acceptJsonBodies(fastify, bodyLimit);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-correlation-id', request.id);
     done();
@@ -75,7 +76,7 @@ export async function createServiceApp(module: unknown, env: Environment, descri
   // starts after it, so the guard, the pipes, the handler and the events it publishes all see it.
   fastify.addHook('preHandler', (request, _reply, done) => runInContext({ correlationId: request.id }, done));
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter(), bytesOf(env.BODY_LIMIT)));
+  app.useGlobalFilters(new HttpExceptionFilter(app.getHttpAdapter(), bodyLimit));
   // process.exit after the hooks: pino flushes, and a clean drain exits 0.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   const document = SwaggerModule.createDocument(

@@ -144,6 +144,8 @@ describe('service platform: health, metrics, docs, errors and correlation', () =
     expect(empty.body.message[0]).toMatch(/^text: /);
     const bare = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json').send('"text"').expect(400);
     expect(bare.body.message).toBe('body: malformed JSON: expected an object, got a string');
+    // JSON with a charset parameter is JSON.
+    await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json; charset=utf-8').send('{"text":"hi"}').expect(201);
     const text = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'text/plain').send('hello').expect(415);
     expect(text.body.message).toBe('body: send JSON, as application/json');
     const poisoned = await request(url).post('/pings').set('Authorization', auth).set('Content-Type', 'application/json').send('{"text":"x","__proto__":{"admin":true}}').expect(400);
