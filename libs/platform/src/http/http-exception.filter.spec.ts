@@ -34,4 +34,11 @@ describe('errors leaving a service', () => {
     expect(isTransientDatabaseFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(answer(new Error('something unexpected')).status).toBe(500);
   });
+
+  it('names the body at fault when the HTTP server refuses it, with the status phrase clients know', () => {
+    const unsupported = Object.assign(new Error('Unsupported Media Type'), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 });
+    expect(answer(unsupported)).toMatchObject({ status: 415, body: { error: 'Unsupported Media Type', message: 'body: send JSON, as application/json' } });
+    const tooLarge = Object.assign(new Error('Request body is too large'), { code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 });
+    expect(answer(tooLarge)).toMatchObject({ status: 413, body: { error: 'Payload Too Large', message: 'body: larger than the 1024 byte limit; split it into smaller requests' } });
+  });
 });

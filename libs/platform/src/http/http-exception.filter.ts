@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
+import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { bodyTooLargeMessage } from './json-body';
 
@@ -75,7 +76,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 
   private describeBodyError({ code, statusCode: status, message }: BodyError & { statusCode: number }): [number, Record<string, unknown>] {
-    const answer = (text: string): [number, Record<string, unknown>] => [status, { statusCode: status, error: HttpStatus[status] ?? 'Bad Request', message: text }];
+    const answer = (text: string): [number, Record<string, unknown>] => [status, { statusCode: status, error: STATUS_CODES[status] ?? 'Bad Request', message: text }];
     switch (code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return answer(bodyTooLargeMessage(this.bodyLimitBytes));
