@@ -5,13 +5,14 @@ import { IntakeItem } from './items/intake-item.entity';
 import { ItemsModule } from './items/items.module';
 import { ProcessingStepRecord } from './items/processing-step.entity';
 import { IntakeSchema1764000000100 } from './migrations/1764000000100-intake-schema';
+import { VendorStepsOnItem1764000000110 } from './migrations/1764000000110-vendor-steps-on-item';
 import { ProcessingProfile } from './processing/processing-profile.entity';
 import { ProcessingModule } from './processing/processing.module';
 import { Shipment } from './shipments/shipment.entity';
 import { ShipmentsModule } from './shipments/shipments.module';
 
 export const INTAKE_ENTITIES = [Shipment, IntakeItem, ProcessingStepRecord, ProcessingProfile];
-export const INTAKE_MIGRATIONS = [MessagingTables1764000000000, IntakeSchema1764000000100, MessagingRetention1764000000900];
+export const INTAKE_MIGRATIONS = [MessagingTables1764000000000, IntakeSchema1764000000100, VendorStepsOnItem1764000000110, MessagingRetention1764000000900];
 
 @Module({})
 export class IntakeModule {

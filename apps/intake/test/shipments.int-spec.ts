@@ -201,15 +201,27 @@ describe('intake: receiving shipments (real PostgreSQL and RabbitMQ)', () => {
     await post(body, await bearer('librarian', ['CEN'])).expect(201);
   });
 
-  it('accepts a 10,000-line shipment in one request and stores every line', async () => {
+  it('accepts a 10,000-line shipment in one request and stores every line, with the steps its vendor did', async () => {
     const items = Array.from({ length: 10_000 }, (_, i) =>
-      i % 10 === 9 ? line.eResource({ title: `E-book ${i}` }) : line.book({ title: `Book ${i}`, creators: ['Author, A.'], price: '12.00', isbn: undefined }),
+      i % 10 === 9
+        ? line.eResource({ title: `E-book ${i}` })
+        : i % 10 === 8
+          ? line.prelabelledBook({ title: `Pre-labelled ${i}`, preApplied: ['cover'] })
+          : line.book({ title: `Book ${i}`, creators: ['Author, A.'], price: '12.00', isbn: undefined }),
     );
     const response = await post({ supplier: 'Bulk Books Ltd', branch: 'CEN', items }).expect(201);
     expect(response.body.items).toHaveLength(10_000);
     const schema = run.schemaFor('intake');
     const [{ count }] = await run.query<{ count: string }>(`SELECT count(*) FROM "${schema}".item WHERE shipment_id = $1`, [response.body.id]);
     expect(Number(count)).toBe(10_000);
+    const vendorDone = await run.query<{ vendor_steps: string[]; received_by: string; items: string }>(
+      `SELECT vendor_steps, received_by, count(*) AS items FROM "${schema}".item WHERE shipment_id = $1 GROUP BY 1, 2 ORDER BY 3`,
+      [response.body.id],
+    );
+    expect(vendorDone).toEqual([
+      { vendor_steps: ['spine-label', 'cover', 'security-tag'], received_by: 'tech-ann', items: '1000' },
+      { vendor_steps: [], received_by: 'tech-ann', items: '9000' },
+    ]);
     const [{ events }] = await run.query<{ events: string }>(
       `SELECT count(*) AS events FROM "${schema}".outbox_message WHERE type = 'intake.item.received' AND payload LIKE $1`,
       [`%${response.body.id}%`],

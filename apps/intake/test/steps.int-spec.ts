@@ -61,11 +61,11 @@ describe('intake: processing steps and what cataloging tells intake (real Postgr
     expect(body.pendingSteps).toEqual(['spine-label', 'security-tag', 'stamp']);
     expect(body.doneSteps).toEqual([{ step: 'cover', source: 'technician', recordedBy: 'tech-tom', recordedAt: expect.any(String) }]);
     expect(body.processedAt).toBeNull();
-    const stored = await run.query<{ recorded_by: string; source: string }>(
-      `SELECT recorded_by, source FROM "${run.schemaFor('intake')}".processing_step WHERE item_id = $1`,
+    const stored = await run.query<{ step: string; recorded_by: string }>(
+      `SELECT step, recorded_by FROM "${run.schemaFor('intake')}".processing_step WHERE item_id = $1`,
       [book.id],
     );
-    expect(stored).toEqual([{ recorded_by: 'tech-tom', source: 'technician' }]);
+    expect(stored).toEqual([{ step: 'cover', recorded_by: 'tech-tom' }]);
   });
 
   it('refuses a step that is not in the item’s profile (400) and one already recorded (409)', async () => {

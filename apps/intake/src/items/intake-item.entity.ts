@@ -2,8 +2,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { CallNumberScheme, ItemStatus, MaterialType, SecurityTagType } from '@app/contracts';
 
 /**
- * Intake's view of an item: what arrived, the steps its profile required at receipt and those still
- * pending, and the latest status cataloging reported (cataloging holds the status of record).
+ * Intake's view of an item: what arrived, the steps its profile required at receipt, those the vendor
+ * had done and those still pending, and the latest status cataloging reported (cataloging holds the
+ * status of record).
  */
 @Entity({ name: 'item' })
 export class IntakeItem {
@@ -30,6 +31,9 @@ export class IntakeItem {
   @Column('integer', { name: 'status_version' }) statusVersion!: number;
   @Column('text', { name: 'required_steps', array: true }) requiredSteps!: string[];
   @Column('text', { name: 'pending_steps', array: true }) pendingSteps!: string[];
+  /** Required steps the vendor did before delivery: done at receipt, by whoever received the shipment. */
+  @Column('text', { name: 'vendor_steps', array: true }) vendorSteps!: string[];
+  @Column('text', { name: 'received_by' }) receivedBy!: string;
   @Column('timestamptz', { name: 'processed_at', nullable: true }) processedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
 }

@@ -44,11 +44,19 @@ export function isAwaitingCallNumber(item: Pick<IntakeItem, 'materialType' | 'ca
   return isPhysical(item.materialType) && item.callNumber == null;
 }
 
-/** Done steps in the order they were recorded; vendor steps (recorded together) in profile order. */
-export function doneStepViews(requiredSteps: readonly string[], records: readonly ProcessingStepRecord[]): DoneStepView[] {
-  return [...records]
-    .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || requiredSteps.indexOf(a.step) - requiredSteps.indexOf(b.step))
-    .map((record) => ({ step: record.step, source: record.source, recordedBy: record.recordedBy, recordedAt: record.recordedAt.toISOString() }));
+/**
+ * Done steps in the order they were recorded: the vendor's first (counted done at receipt, in profile
+ * order), then the technicians' as they recorded them.
+ */
+export function doneStepViews(item: Pick<IntakeItem, 'requiredSteps' | 'vendorSteps' | 'receivedBy' | 'createdAt'>, records: readonly ProcessingStepRecord[]): DoneStepView[] {
+  const receivedAt = item.createdAt.toISOString();
+  const byVendor = [...item.vendorSteps]
+    .sort((a, b) => item.requiredSteps.indexOf(a) - item.requiredSteps.indexOf(b))
+    .map((step): DoneStepView => ({ step, source: 'vendor', recordedBy: item.receivedBy, recordedAt: receivedAt }));
+  const byTechnicians = [...records]
+    .sort((a, b) => a.recordedAt.getTime() - b.recordedAt.getTime() || item.requiredSteps.indexOf(a.step) - item.requiredSteps.indexOf(b.step))
+    .map((record): DoneStepView => ({ step: record.step, source: 'technician', recordedBy: record.recordedBy, recordedAt: record.recordedAt.toISOString() }));
+  return [...byVendor, ...byTechnicians];
 }
 
 export function toItemView(item: IntakeItem, records: readonly ProcessingStepRecord[]): IntakeItemView {
@@ -73,7 +81,7 @@ export function toItemView(item: IntakeItem, records: readonly ProcessingStepRec
     currency: item.currency,
     status: item.status,
     requiredSteps: item.requiredSteps,
-    doneSteps: doneStepViews(item.requiredSteps, records),
+    doneSteps: doneStepViews(item, records),
     pendingSteps: item.pendingSteps,
     awaitingCallNumber: isAwaitingCallNumber(item),
     receivedAt: item.createdAt.toISOString(),

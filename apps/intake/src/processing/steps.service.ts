@@ -85,8 +85,8 @@ export class StepsService {
       [step, ids, at],
     );
     await tx.manager.query(
-      `INSERT INTO processing_step (item_id, step, recorded_by, recorded_at, source)
-       SELECT id, $2, $3, $4, 'technician' FROM unnest($1::uuid[]) AS id`,
+      `INSERT INTO processing_step (item_id, step, recorded_by, recorded_at)
+       SELECT id, $2, $3, $4 FROM unnest($1::uuid[]) AS id`,
       [ids, step, user.id, at],
     );
     for (const item of items) {

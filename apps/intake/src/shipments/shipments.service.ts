@@ -111,8 +111,8 @@ export class ShipmentsService {
   /**
    * Records a whole shipment or nothing of it. The body was validated line by line already (400
    * naming `items[N].field`); here the shipment is checked as a whole — no barcode twice in it (400),
-   * none already known (409) — then the shipment, its items and the vendor's steps are written with
-   * a few set-based statements, and one `intake.item.received` per item is published with them.
+   * none already known (409) — then the shipment and its items (with the steps the vendor did) are
+   * written with a few set-based statements, and one `intake.item.received` per item is published with them.
    */
   async receive(dto: ReceiveShipmentDto, receivedBy: string): Promise<ShipmentReceipt> {
     // Read while the lines are normalised, before the write and outside it: a transaction would not
@@ -149,7 +149,7 @@ export class ShipmentsService {
     return { ...this.shipmentView(shipment), items: lines.map((line) => this.receivedView(shipment, line)) };
   }
 
-  /** The shipment, its items, the vendor's steps and the events as one statement; false if a barcode is known. */
+  /** The shipment, its items and the events as one statement; false if a barcode is known. */
   private async receiveInOneStatement(shipment: Shipment, lines: ReceivedLine[]): Promise<boolean> {
     try {
       await this.uow.runSingleStatement(async (tx) => {
@@ -166,8 +166,8 @@ export class ShipmentsService {
   private async receiveInTransaction(shipment: Shipment, lines: ReceivedLine[]): Promise<void> {
     try {
       await this.uow.run(async (tx) => {
-        // One statement per chunk of lines: the shipment (with the first), the items, the vendor's
-        // steps and the chunk's events. PostgreSQL writes one chunk while this process builds the next
+        // One statement per chunk of lines: the shipment (with the first), the items and the chunk's
+        // events. PostgreSQL writes one chunk while this process builds the next
         // chunk's events, so on a 2-core machine the two overlap. Each chunk's statement is sent when
         // the one before it has answered (one query at a time on a connection, as pg requires).
         const writes: Promise<string[]>[] = [];
@@ -253,10 +253,11 @@ export class ShipmentsService {
   /**
    * Writes a chunk of lines with one statement and answers the ids of the items it stored. Items go
    * in as JSON records expanded by PostgreSQL (`jsonb_to_recordset`): one parameter instead of twenty
-   * per row, array columns without string encoding. A barcode already received is skipped with its
-   * steps (`skip`: the caller refuses the shipment), or fails the whole statement (`fail`: nothing of it
-   * is stored, for a statement that runs without a transaction). The vendor's steps are recorded like any other, with
-   * `vendor` as their source; the events published so far (the chunk's) go to the outbox in the same statement.
+   * per row, array columns without string encoding. A barcode already received is skipped (`skip`:
+   * the caller refuses the shipment), or fails the whole statement (`fail`: nothing of it is stored,
+   * for a statement that runs without a transaction). The vendor's steps go on the item row, as done
+   * by whoever received the shipment; the events published so far (the chunk's) go to the outbox in
+   * the same statement.
    */
   private async writeChunk(
     tx: Transaction,
@@ -283,8 +284,8 @@ export class ShipmentsService {
       currency: line.currency,
       required_steps: line.requiredSteps,
       pending_steps: line.pendingSteps,
+      vendor_steps: line.doneSteps,
     }));
-    const vendorSteps = lines.flatMap((line) => line.doneSteps.map((step) => ({ item_id: line.id, step })));
     const outbox = tx.takeOutgoingAsInsert(6);
     const params: unknown[] = [JSON.stringify(rows), shipment.id, shipment.branch, shipment.receivedAt, shipment.receivedBy, outbox.param];
     let shipmentStep = '';
@@ -294,26 +295,21 @@ export class ShipmentsService {
            INSERT INTO shipment (id, supplier, branch, received_by, received_at, item_count) VALUES ($2, $7, $3, $5, $4, $8)
          ),`;
     }
-    params.push(JSON.stringify(vendorSteps));
     await after; // built meanwhile; sent once the previous chunk's statement has answered (or failed: then not at all)
     const stored: { id: string }[] = await tx.manager.query(
       `WITH ${shipmentStep}
        items AS (
          INSERT INTO item (id, barcode, shipment_id, line, branch, material_type, title, creators, isbn, issn, publisher,
                            publication_year, call_number, call_number_scheme, security_tag, collection, price, currency,
-                           required_steps, pending_steps, processed_at, created_at)
+                           required_steps, pending_steps, vendor_steps, received_by, processed_at, created_at)
          SELECT r.id, r.barcode, $2, r.line, $3, r.material_type, r.title, r.creators, r.isbn, r.issn, r.publisher,
                 r.publication_year, r.call_number, r.call_number_scheme, r.security_tag, r.collection, r.price, r.currency,
-                r.required_steps, r.pending_steps, CASE WHEN cardinality(r.pending_steps) = 0 THEN $4::timestamptz END, $4::timestamptz
+                r.required_steps, r.pending_steps, r.vendor_steps, $5, CASE WHEN cardinality(r.pending_steps) = 0 THEN $4::timestamptz END, $4::timestamptz
            FROM jsonb_to_recordset($1::jsonb) AS r(
                   id uuid, barcode text, line integer, material_type text, title text, creators text[], isbn text, issn text,
                   publisher text, publication_year integer, call_number text, call_number_scheme text, security_tag text,
-                  collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[])
+                  collection text, price numeric(12,2), currency text, required_steps text[], pending_steps text[], vendor_steps text[])
          ${knownBarcodes === 'skip' ? 'ON CONFLICT (barcode) DO NOTHING' : ''} RETURNING id
-       ), vendor_steps AS (
-         INSERT INTO processing_step (item_id, step, recorded_by, recorded_at, source)
-         SELECT v.item_id, v.step, $5, $4, 'vendor' FROM jsonb_to_recordset($${params.length}::jsonb) AS v(item_id uuid, step text)
-          WHERE v.item_id IN (SELECT id FROM items)
        ), outbox AS (
          ${outbox.sql}
        )
