@@ -5,4 +5,4 @@ export * from './catalog/material';
 export * from './identifiers';
 export * from './events';
 export * from './catalog/item-facts';
-export { validateQuickly, validateSyncQuickly } from './validation/quick-validation';
+export { conformsAs, instanceAs, validateQuickly, validateSyncQuickly } from './validation/quick-validation';

@@ -1,7 +1,7 @@
 import { plainToInstance, ClassConstructor } from 'class-transformer';
 import { validateSync, ValidatorOptions } from 'class-validator';
 import { describeValidationErrors } from '../src/events/event-catalog';
-import { conforms, conformsAs, validateSyncQuickly } from '../src/validation/quick-validation';
+import { conforms, conformsAs, instanceAs, validateSyncQuickly } from '../src/validation/quick-validation';
 
 /** Values that break some rule somewhere: wrong types, empties, extremes, look-alikes. */
 export const ODD_VALUES: unknown[] = [
@@ -49,11 +49,17 @@ export interface Agreement {
   /** The same two lists for the check of plain input (`conformsAs`), which builds no instances; its slow paths over JSON input. */
   plainDisagreements: { variant: object; classValidator: unknown }[];
   plainSlowPaths: object[];
+  /** Accepted plain input where `instanceAs` built something other than `plainToInstance` does (must be empty). */
+  instanceMismatches: { variant: object; built: unknown; classTransformer: unknown }[];
+  /** Accepted plain input `instanceAs` left to class-transformer (a lost speed-up, not a wrong answer). */
+  instanceSlowPaths: object[];
 }
 
 /** Runs each variant through both validations, as the pipe or the event catalog would build it. */
 export function agreementOver<T extends object>(dataClass: ClassConstructor<T>, variants: object[], options?: ValidatorOptions): Agreement {
-  const result: Agreement = { variants: variants.length, conforming: 0, disagreements: [], slowPaths: [], plainDisagreements: [], plainSlowPaths: [] };
+  const result: Agreement = {
+    variants: variants.length, conforming: 0, disagreements: [], slowPaths: [], plainDisagreements: [], plainSlowPaths: [], instanceMismatches: [], instanceSlowPaths: [],
+  };
   for (const variant of variants) {
     // Compared as the paths and messages a client or a dead-letter queue is shown.
     const expected = describeValidationErrors(validateSync(plainToInstance(dataClass, structuredClone(variant)), options));
@@ -67,10 +73,26 @@ export function agreementOver<T extends object>(dataClass: ClassConstructor<T>, 
     const wireYes = conformsAs(dataClass, structuredClone(wire), options);
     if (wireYes && wireExpected.length > 0) result.plainDisagreements.push({ variant: wire, classValidator: wireExpected });
     if (!wireYes && wireExpected.length === 0) result.plainSlowPaths.push(wire);
+    if (wireYes) {
+      const built = instanceAs(dataClass, structuredClone(wire));
+      const transformed = plainToInstance(dataClass, structuredClone(wire));
+      if (built === undefined) result.instanceSlowPaths.push(wire);
+      else if (!sameInstance(built, transformed)) result.instanceMismatches.push({ variant: wire, built, classTransformer: transformed });
+    }
     if (expected.length === 0) {
       result.conforming++;
       if (!conforms(plainToInstance(dataClass, structuredClone(variant)), options)) result.slowPaths.push(variant);
     }
   }
   return result;
+}
+
+/** Equal values with equal prototypes at every level, own keys in the same order (a response shows that order). */
+export function sameInstance(a: unknown, b: unknown): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return Object.is(a, b);
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+  const keys = Reflect.ownKeys(a);
+  const otherKeys = Reflect.ownKeys(b);
+  if (keys.length !== otherKeys.length || keys.some((key, i) => key !== otherKeys[i])) return false;
+  return keys.every((key) => sameInstance((a as Record<PropertyKey, unknown>)[key], (b as Record<PropertyKey, unknown>)[key]));
 }

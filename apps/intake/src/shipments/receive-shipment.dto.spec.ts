@@ -18,6 +18,9 @@ describe('a shipment body, validated the quick way', () => {
     expect(result.disagreements).toEqual([]);
     expect(result.slowPaths).toEqual([]);
     expect(result.plainDisagreements).toEqual([]);
+    // The pipe builds the DTO from accepted plain input itself: the same instances class-transformer builds.
+    expect(result.instanceMismatches).toEqual([]);
+    expect(result.instanceSlowPaths).toEqual([]);
     expect(result.conforming).toBeGreaterThan(10);
     expect(result.variants).toBeGreaterThan(900);
   });

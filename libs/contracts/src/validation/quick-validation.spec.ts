@@ -65,6 +65,8 @@ describe('quick validation agrees with class-validator', () => {
     // And the plain-input check, which events off the wire take: never a yes class-validator would refuse.
     expect(result.plainDisagreements).toEqual([]);
     expect(result.plainSlowPaths).toEqual([]);
+    expect(result.instanceMismatches).toEqual([]);
+    expect(result.instanceSlowPaths).toEqual([]);
     expect(result.variants).toBeGreaterThan(100);
   });
 
@@ -149,6 +151,7 @@ describe('quick validation models class-validator rule by rule', () => {
     ], options);
     expect(result.disagreements).toEqual([]);
     expect(result.plainDisagreements).toEqual([]);
+    expect(result.instanceMismatches).toEqual([]);
     expect(result.conforming).toBeGreaterThan(0);
   });
 

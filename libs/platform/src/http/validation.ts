@@ -1,6 +1,6 @@
 import { ArgumentMetadata, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
 import type { ValidatorOptions } from 'class-validator';
-import { validateQuickly } from '@app/contracts';
+import { conformsAs, instanceAs, validateQuickly } from '@app/contracts';
 
 /** `items[3].isbn: isbn: check digit should be 7` — the path a client can find in its own body. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): string[] {
@@ -47,7 +47,19 @@ class RequestValidationPipe extends ValidationPipe {
       const problems = uncheckableInput(value, typeof value === 'string' ? (metadata.data ?? metadata.type) : '');
       if (problems.length) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: problems.slice(0, 50) });
     }
-    return super.transform(value, metadata);
+    return this.conformingInstance(value, metadata) ?? super.transform(value, metadata);
+  }
+
+  /**
+   * A body or query that conforms, built into its DTO without class-transformer's general walk: what
+   * `super.transform` would answer for it (see `instanceAs`). Undefined for anything else — including
+   * every invalid input, whose errors class-validator words as always.
+   */
+  private conformingInstance(value: unknown, metadata: ArgumentMetadata): object | undefined {
+    const metatype = metadata.metatype as (new () => object) | undefined;
+    if (!metatype || !this.toValidate(metadata) || metadata.type === 'custom') return undefined;
+    if (!conformsAs(metatype, value, this.validatorOptions)) return undefined;
+    return instanceAs(metatype, value);
   }
 
   /** Each class's rules, looked up once for the pipe's life rather than once per request. */
