@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import amqp, { AmqpConnectionManager, ChannelWrapper, CreateChannelOpts } from 'amqp-connection-manager';
 import { MESSAGING_OPTIONS, MessagingOptions } from './messaging.options';
-import { batchAmqpWrites } from './writes-per-turn';
 
 /**
  * One reconnecting AMQP connection per process (amqp-connection-manager): channels re-run their
@@ -12,7 +11,6 @@ export class AmqpConnection implements OnApplicationShutdown {
   private readonly logger = new Logger(AmqpConnection.name);
   private readonly manager: AmqpConnectionManager;
   private connected = false;
-  private batched = false;
 
   constructor(@Inject(MESSAGING_OPTIONS) options: MessagingOptions) {
     this.manager = amqp.connect([options.amqpUrl], {
@@ -21,11 +19,9 @@ export class AmqpConnection implements OnApplicationShutdown {
       // No Nagle: confirms and acks are small frames that must not wait for more to send.
       connectionOptions: { noDelay: true, clientProperties: { connection_name: `${options.service}@${process.pid}` } },
     });
-    this.manager.on('connect', ({ connection }) => {
+    this.manager.on('connect', () => {
       this.connected = true;
       this.logger.log('connected to RabbitMQ');
-      this.batched = batchAmqpWrites(connection);
-      if (!this.batched) this.logger.warn("amqplib's socket not found: frames are written one by one");
     });
     this.manager.on('disconnect', ({ err }) => {
       this.connected = false;
@@ -39,11 +35,6 @@ export class AmqpConnection implements OnApplicationShutdown {
 
   isConnected(): boolean {
     return this.connected && this.manager.isConnected();
-  }
-
-  /** Whether the current connection sends a turn's frames in one write (see `batchWritesPerTurn`). */
-  get writesBatched(): boolean {
-    return this.batched;
   }
 
   createChannel(options: CreateChannelOpts): ChannelWrapper {

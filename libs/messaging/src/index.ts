@@ -3,7 +3,6 @@ export * from './correlation-context';
 export * from './messaging.metrics';
 export * from './handler-outcome';
 export * from './amqp-connection';
-export * from './writes-per-turn';
 export * from './topology';
 export * from './messaging.schema';
 export * from './outbox/transaction';
