@@ -1,6 +1,7 @@
 import { ArgumentMetadata, BadRequestException } from '@nestjs/common';
+import * as classTransformer from 'class-transformer';
 import { createValidationPipe } from '@app/platform/http/validation';
-import { agreementOver, variantsOf } from '../../../../libs/contracts/test/validation-agreement';
+import { agreementOver, sameInstance, variantsOf } from '../../../../libs/contracts/test/validation-agreement';
 import { ReceiveShipmentDto } from './receive-shipment.dto';
 
 const book = {
@@ -27,7 +28,13 @@ describe('a shipment body, validated the quick way', () => {
 
   it('passes through the pipe as the DTO, and a bad line is named by its path', async () => {
     const pipe = createValidationPipe();
-    await expect(pipe.transform(structuredClone(shipment), body)).resolves.toBeInstanceOf(ReceiveShipmentDto);
+    const transformer = jest.spyOn(classTransformer, 'plainToInstance');
+    const dto = await pipe.transform(structuredClone(shipment), body);
+    // Built by the pipe itself (class-transformer is not asked), equal to what class-transformer builds.
+    expect(transformer).not.toHaveBeenCalled();
+    transformer.mockRestore();
+    expect(dto).toBeInstanceOf(ReceiveShipmentDto);
+    expect(sameInstance(dto, classTransformer.plainToInstance(ReceiveShipmentDto, structuredClone(shipment)))).toBe(true);
     const bad = structuredClone(shipment) as { items: Record<string, unknown>[] };
     bad.items[1].barcode = '31234000000016';
     bad.items[0].surprise = true;
