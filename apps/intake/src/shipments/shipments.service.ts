@@ -167,9 +167,9 @@ export class ShipmentsService {
     try {
       await this.uow.run(async (tx) => {
         // One statement per chunk of lines: the shipment (with the first), the items and the chunk's
-        // events. PostgreSQL writes one chunk while this process builds the next
-        // chunk's events, so on a 2-core machine the two overlap. Each chunk's statement is sent when
-        // the one before it has answered (one query at a time on a connection, as pg requires).
+        // events. PostgreSQL writes one chunk while this process builds the next chunk's events, so on
+        // a 2-core machine the two overlap. Each chunk's statement is sent when the one before it has
+        // answered (one query at a time on a connection, as pg requires).
         const writes: Promise<string[]>[] = [];
         for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
           const chunk = lines.slice(start, start + INSERT_CHUNK);
