@@ -4,6 +4,7 @@ export * from './config/config.module';
 export * from './database/ensure-database';
 export * from './database/database.module';
 export * from './database/insert-entities';
+export * from './database/preparing-client';
 export * from './database/migrations';
 export * from './http/validation';
 export * from './http/http-exception.filter';

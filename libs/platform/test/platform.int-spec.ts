@@ -9,7 +9,8 @@ import request from 'supertest';
 import { Roles } from '@app/auth';
 import { defineEvent, EventEnvelope } from '@app/contracts';
 import { MessagingTables1764000000000, OnEvent, Transaction, UnitOfWork } from '@app/messaging';
-import { createServiceApp, PlatformModule } from '@app/platform';
+import { createServiceApp, PlatformModule, PreparingClient } from '@app/platform';
+import { DataSource } from 'typeorm';
 import { bearer } from '../../../test/support/service-app';
 import { eventually, TestRun } from '../../../test/support/test-run';
 
@@ -80,6 +81,11 @@ describe('service platform: health, metrics, docs, errors and correlation', () =
     await request(url).get('/health/live').expect(200);
     const ready = await request(url).get('/health/ready').expect(200);
     expect(ready.body.details).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' } });
+  });
+
+  it("connects to PostgreSQL with the client that prepares a connection's repeated statements", () => {
+    const pool = (app.get(DataSource).driver as unknown as { master: { Client: unknown } }).master;
+    expect(pool.Client).toBe(PreparingClient);
   });
 
   it('serves OpenAPI docs anonymously', async () => {

@@ -4,6 +4,7 @@ import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import { ENVIRONMENT } from '../config/config.module';
 import { Environment } from '../config/environment';
 import { runMigrationsExclusively } from './migrations';
+import { PreparingClient } from './preparing-client';
 
 export interface DatabaseModuleOptions {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -34,8 +35,9 @@ export class DatabaseModule {
             migrationsTableName: 'migrations',
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
-            // Raw SQL (outbox, inbox, bulk paths) resolves unqualified names in the service's schema.
-            extra: { max: 10, options: `-c search_path=${env.DB_SCHEMA}` },
+            // Raw SQL (outbox, inbox, bulk paths) resolves unqualified names in the service's schema;
+            // statements a connection runs again and again are prepared (PreparingClient).
+            extra: { max: 10, options: `-c search_path=${env.DB_SCHEMA}`, Client: PreparingClient },
             retryAttempts: 10,
             retryDelay: 1000,
           }),
