@@ -4,6 +4,8 @@ import { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventEnvelope, validateEvent } from '@app/contracts';
+// The database client's file alone: platform depends on messaging, not the other way round.
+import { prepared } from '@app/platform/database/preparing-client';
 import { AckCoalescer } from './ack-coalescer';
 import { AmqpConnection } from './amqp-connection';
 import { runInContext } from './correlation-context';
@@ -336,8 +338,8 @@ export class EventConsumer {
   private async recordProcessed(manager: EntityManager, ready: ReadyDelivery[]): Promise<boolean[]> {
     if (ready.length === 0) return [];
     const rows: { message_id: string }[] = await manager.query(
-      `INSERT INTO "${this.options.schema}".processed_message (message_id, type)
-       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+      prepared(`INSERT INTO "${this.options.schema}".processed_message (message_id, type)
+       SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (message_id) DO NOTHING RETURNING message_id`),
       [ready.map((item) => item.envelope.id), ready.map((item) => item.envelope.type)],
     );
     // PostgreSQL answers uuids in lower case, whatever case the producer wrote them in.

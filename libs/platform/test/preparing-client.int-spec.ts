@@ -1,14 +1,14 @@
 import { DataSource, QueryFailedError } from 'typeorm';
-import { ensureDatabaseAndSchema, MAX_PREPARED_PER_CONNECTION, PREPARE_AFTER_USES, PreparingClient } from '@app/platform';
+import { ensureDatabaseAndSchema, MAX_PREPARED_PER_CONNECTION, prepared, PreparingClient } from '@app/platform';
 import { DATABASE_URL, TestRun } from '../../../test/support/test-run';
 
-describe('PreparingClient: statements a connection repeats are prepared, with the same results', () => {
+describe('PreparingClient: the statements marked prepared() are prepared on each connection, with the same results', () => {
   const run = new TestRun();
   const schema = `t_${run.id}_prepare`;
   let dataSource: DataSource;
 
   /** Statement texts prepared on the one connection (the pool holds one). */
-  const prepared = async (): Promise<string[]> =>
+  const preparedTexts = async (): Promise<string[]> =>
     (await dataSource.query(`SELECT statement FROM pg_prepared_statements WHERE NOT from_sql ORDER BY statement`)).map((row: { statement: string }) => row.statement);
 
   beforeAll(async () => {
@@ -25,23 +25,27 @@ describe('PreparingClient: statements a connection repeats are prepared, with th
     await run.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   });
 
-  it(`prepares a parameterised statement on its ${PREPARE_AFTER_USES}rd use, and answers each call with its own values`, async () => {
-    const text = 'SELECT $1::integer * 2 AS doubled';
+  it('prepares a marked statement on its first use and answers each call with its own values; an unmarked one stays unnamed', async () => {
+    const marked = 'SELECT $1::integer * 2 AS doubled';
+    const unmarked = 'SELECT $1::integer * 3 AS tripled';
     const answers: number[] = [];
-    for (let n = 1; n <= PREPARE_AFTER_USES - 1; n++) answers.push((await dataSource.query(text, [n]))[0].doubled);
-    expect(await prepared()).not.toContain(text);
-    for (let n = PREPARE_AFTER_USES; n <= PREPARE_AFTER_USES + 6; n++) answers.push((await dataSource.query(text, [n]))[0].doubled);
-    expect(await prepared()).toContain(text);
-    expect(answers).toEqual(Array.from({ length: PREPARE_AFTER_USES + 6 }, (_, i) => (i + 1) * 2));
+    for (let n = 1; n <= 5; n++) {
+      answers.push((await dataSource.query(prepared(marked), [n]))[0].doubled);
+      await dataSource.query(unmarked, [n]);
+    }
+    expect(answers).toEqual([2, 4, 6, 8, 10]);
+    const names = await preparedTexts();
+    expect(names).toContain(marked);
+    expect(names).not.toContain(unmarked);
   });
 
-  it('never names a text without parameters: several statements in one string still run', async () => {
-    const text = `INSERT INTO shelf VALUES (100, 'a'); INSERT INTO shelf VALUES (101, 'b'); SELECT count(*)::int AS n FROM shelf WHERE id >= 100`;
+  it('never names a text without parameters, marked or not: several statements in one string still run', async () => {
+    const text = prepared(`INSERT INTO shelf VALUES (100, 'a'); INSERT INTO shelf VALUES (101, 'b'); SELECT count(*)::int AS n FROM shelf WHERE id >= 100`);
     // TypeORM answers only single results; the outbox relay sends such strings on the pg client itself.
     const runner = dataSource.createQueryRunner();
     const client = (await runner.connect()) as PreparingClient;
     try {
-      for (let i = 0; i < PREPARE_AFTER_USES + 1; i++) {
+      for (let i = 0; i < 3; i++) {
         await client.query(`DELETE FROM shelf WHERE id >= 100`);
         const results = (await client.query(text)) as unknown as Array<{ rows: Array<{ n: number }> }>;
         expect(results.at(-1)!.rows[0].n).toBe(2);
@@ -54,9 +58,9 @@ describe('PreparingClient: statements a connection repeats are prepared, with th
   });
 
   it('keeps a prepared statement working after it failed, inside a rolled-back transaction, and after the table changed', async () => {
-    const insert = 'INSERT INTO shelf (id, title) VALUES ($1, $2)';
-    for (let id = 1; id <= PREPARE_AFTER_USES; id++) await dataSource.query(insert, [id, `title ${id}`]);
-    expect(await prepared()).toContain(insert);
+    const insert = prepared('INSERT INTO shelf (id, title) VALUES ($1, $2)');
+    for (let id = 1; id <= 3; id++) await dataSource.query(insert, [id, `title ${id}`]);
+    expect(await preparedTexts()).toContain(insert);
 
     // An error from PostgreSQL still reaches the caller as TypeORM's QueryFailedError, with the driver's code.
     const duplicate = await dataSource.query(insert, [1, 'again']).catch((error: unknown) => error);
@@ -82,11 +86,11 @@ describe('PreparingClient: statements a connection repeats are prepared, with th
   });
 
   it(`prepares at most ${MAX_PREPARED_PER_CONNECTION} statements per connection; the others still run, unnamed`, async () => {
-    const texts = Array.from({ length: MAX_PREPARED_PER_CONNECTION + 5 }, (_, i) => `SELECT $1::integer + ${i} AS n`);
+    const texts = Array.from({ length: MAX_PREPARED_PER_CONNECTION + 5 }, (_, i) => prepared(`SELECT $1::integer + ${i} AS n`));
     for (const [i, text] of texts.entries()) {
-      for (let use = 0; use < PREPARE_AFTER_USES; use++) expect((await dataSource.query(text, [1]))[0].n).toBe(1 + i);
+      for (let use = 0; use < 2; use++) expect((await dataSource.query(text, [1]))[0].n).toBe(1 + i);
     }
-    const names = await prepared();
+    const names = await preparedTexts();
     expect(names.length).toBe(MAX_PREPARED_PER_CONNECTION);
     expect(names).not.toContain(texts.at(-1));
   });

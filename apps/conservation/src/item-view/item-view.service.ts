@@ -2,6 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { ItemFact, newestFactsPerItem } from '@app/contracts';
+import { prepared } from '@app/platform';
 import { ItemView } from './item-view.entity';
 
 /** `item 31234000000017 is AVAILABLE; <consequence>`: a 409 that names the state the caller ran into. */
@@ -32,7 +33,7 @@ export class ItemViewService {
         call_number_scheme: item!.callNumberScheme, shelf_key: item!.shelfKey,
       }));
       await manager.query(
-        `INSERT INTO item_view (id, barcode, branch, status, version, record_id, title, creators, material_type, collection,
+        prepared(`INSERT INTO item_view (id, barcode, branch, status, version, record_id, title, creators, material_type, collection,
                                 call_number, call_number_scheme, shelf_key, updated_at)
          SELECT f.*, now() FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, barcode text, branch text, status text, version integer,
            record_id uuid, title text, creators text[], material_type text, collection text, call_number text,
@@ -42,7 +43,7 @@ export class ItemViewService {
            record_id = EXCLUDED.record_id, title = EXCLUDED.title, creators = EXCLUDED.creators,
            material_type = EXCLUDED.material_type, collection = EXCLUDED.collection, call_number = EXCLUDED.call_number,
            call_number_scheme = EXCLUDED.call_number_scheme, shelf_key = EXCLUDED.shelf_key, updated_at = now()
-         WHERE item_view.version < EXCLUDED.version`,
+         WHERE item_view.version < EXCLUDED.version`),
         [JSON.stringify(rows)],
       );
     }

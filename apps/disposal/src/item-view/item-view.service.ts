@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { ItemFact, newestFactsPerItem } from '@app/contracts';
+import { prepared } from '@app/platform';
 import { ItemView } from './item-view.entity';
 
 const SNAPSHOT_COLUMNS = [
@@ -62,9 +63,9 @@ export class ItemViewService {
       const columns = ['item_id', 'barcode', 'branch', 'status', 'version', ...SNAPSHOT_COLUMNS];
       const updates = columns.slice(1).map((column) => `${column} = EXCLUDED.${column}`).join(', ');
       await manager.query(
-        `INSERT INTO item_view (${columns.join(', ')}, updated_at)
+        prepared(`INSERT INTO item_view (${columns.join(', ')}, updated_at)
          SELECT ${columns.map((column) => `f.${column}`).join(', ')}, now() FROM jsonb_to_recordset($1::jsonb) AS f(${RECORD_TYPES})
-         ON CONFLICT (item_id) DO UPDATE SET ${updates}, updated_at = now() WHERE item_view.version < EXCLUDED.version`,
+         ON CONFLICT (item_id) DO UPDATE SET ${updates}, updated_at = now() WHERE item_view.version < EXCLUDED.version`),
         [JSON.stringify(rows)],
       );
     }

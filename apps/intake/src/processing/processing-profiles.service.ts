@@ -2,7 +2,7 @@ import { BadRequestException, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { MATERIAL_TYPES, MaterialType } from '@app/contracts';
-import { BranchRegistry } from '@app/platform';
+import { BranchRegistry, prepared } from '@app/platform';
 import { ProcessingProfile } from './processing-profile.entity';
 import { DEFAULT_PROCESSING_PROFILES, profileProblem } from './processing-steps';
 
@@ -32,7 +32,7 @@ export class ProcessingProfilesService {
     // Plain SQL: it runs for every shipment, and TypeORM's find spends longer building this query than
     // PostgreSQL spends answering it.
     const stored: { material_type: MaterialType; steps: string[] }[] = await manager.query(
-      'SELECT material_type, steps FROM processing_profile WHERE branch = $1',
+      prepared('SELECT material_type, steps FROM processing_profile WHERE branch = $1'),
       [branch],
     );
     const steps = { ...DEFAULT_PROCESSING_PROFILES };

@@ -6,7 +6,7 @@ import {
   Barcode, CallNumber, isPhysical, Isbn, Issn, ItemReceived, ItemStatus, MaterialType,
 } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
-import { BranchRegistry, Environment, Page, toPage } from '@app/platform';
+import { BranchRegistry, Environment, Page, prepared, toPage } from '@app/platform';
 import { IntakeItem } from '../items/intake-item.entity';
 import { DoneStepView, IntakeItemView } from '../items/item-view';
 import { ProcessingProfilesService } from '../processing/processing-profiles.service';
@@ -297,7 +297,7 @@ export class ShipmentsService {
     }
     await after; // built meanwhile; sent once the previous chunk's statement has answered (or failed: then not at all)
     const stored: { id: string }[] = await tx.manager.query(
-      `WITH ${shipmentStep}
+      prepared(`WITH ${shipmentStep}
        items AS (
          INSERT INTO item (id, barcode, shipment_id, line, branch, material_type, title, creators, isbn, issn, publisher,
                            publication_year, call_number, call_number_scheme, security_tag, collection, price, currency,
@@ -313,7 +313,7 @@ export class ShipmentsService {
        ), outbox AS (
          ${outbox.sql}
        )
-       SELECT id FROM items`,
+       SELECT id FROM items`),
       params,
     );
     return stored.map((row) => row.id);

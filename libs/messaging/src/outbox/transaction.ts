@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { EventDefinition, EventEnvelope, validateEventData } from '@app/contracts';
+import { prepared } from '@app/platform/database/preparing-client';
 import { currentContext } from '../correlation-context';
 import { MessagingOptions } from '../messaging.options';
 
@@ -113,6 +114,6 @@ export async function writeOutbox(manager: EntityManager, schema: string, events
   const chunkSize = 5_000;
   for (let start = 0; start < events.length; start += chunkSize) {
     const { sql, param } = outboxInsert(schema, events.slice(start, start + chunkSize), 1);
-    await manager.query(sql, [param]);
+    await manager.query(prepared(sql), [param]);
   }
 }

@@ -36,7 +36,7 @@ export class DatabaseModule {
             migrationsTransactionMode: 'each' as const,
             synchronize: false,
             // Raw SQL (outbox, inbox, bulk paths) resolves unqualified names in the service's schema;
-            // statements a connection runs again and again are prepared (PreparingClient).
+            // the statements marked `prepared()` are prepared on each connection (PreparingClient).
             extra: { max: 10, options: `-c search_path=${env.DB_SCHEMA}`, Client: PreparingClient },
             retryAttempts: 10,
             retryDelay: 1000,

@@ -1,4 +1,5 @@
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { prepared } from './preparing-client';
 
 /**
  * Inserts entities with one statement per set of columns given, however many there are: the rows
@@ -31,7 +32,7 @@ export async function insertEntities<T extends ObjectLiteral>(manager: EntityMan
     const names = columns.map((column) => `"${column.databaseName}"`).join(', ');
     const types = columns.map((column) => `"${column.databaseName}" ${recordType(driver.normalizeType(column))}${column.isArray ? '[]' : ''}`).join(', ');
     await manager.query(
-      `INSERT INTO "${metadata.tableName}" (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS f(${types})`,
+      prepared(`INSERT INTO "${metadata.tableName}" (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS f(${types})`),
       [JSON.stringify(rows)],
     );
   }
