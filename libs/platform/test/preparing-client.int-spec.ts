@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ensureDatabaseAndSchema, MAX_PREPARED_PER_CONNECTION, prepared, PreparingClient } from '@app/platform';
 import { DATABASE_URL, TestRun } from '../../../test/support/test-run';
@@ -43,7 +44,7 @@ describe('PreparingClient: the statements marked prepared() are prepared on each
     const text = prepared(`INSERT INTO shelf VALUES (100, 'a'); INSERT INTO shelf VALUES (101, 'b'); SELECT count(*)::int AS n FROM shelf WHERE id >= 100`);
     // TypeORM answers only single results; the outbox relay sends such strings on the pg client itself.
     const runner = dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PreparingClient;
+    const client = (await runner.connect()) as Client;
     try {
       for (let i = 0; i < 3; i++) {
         await client.query(`DELETE FROM shelf WHERE id >= 100`);

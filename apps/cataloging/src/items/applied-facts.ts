@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { prepared } from '@app/platform';
 
 /**
  * Facts other systems report are applied once, whatever envelope they come in. The inbox drops a
@@ -16,9 +17,9 @@ export async function firstApplication(manager: EntityManager, fact: string, ite
 export async function firstApplications(manager: EntityManager, facts: readonly { key: string; itemId: string }[], messageId: string): Promise<Set<string>> {
   if (facts.length === 0) return new Set();
   const inserted: { fact_key: string }[] = await manager.query(
-    `INSERT INTO applied_fact (fact_key, item_id, message_id)
+    prepared(`INSERT INTO applied_fact (fact_key, item_id, message_id)
      SELECT f.key, f.item_id, $3 FROM unnest($1::text[], $2::uuid[]) AS f(key, item_id)
-     ON CONFLICT (fact_key) DO NOTHING RETURNING fact_key`,
+     ON CONFLICT (fact_key) DO NOTHING RETURNING fact_key`),
     [facts.map((f) => f.key), facts.map((f) => f.itemId), messageId],
   );
   return new Set(inserted.map((row) => row.fact_key));

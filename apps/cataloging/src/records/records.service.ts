@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
 import { Isbn, Issn, ItemStatus } from '@app/contracts';
-import { Page, toPage } from '@app/platform';
+import { Page, prepared, toPage } from '@app/platform';
 import { escapeLike, SqlConditions } from '../common/sql-conditions';
 import { ITEM_ROW_FROM, ItemRow, toItemView } from '../items/item.view';
 import { BibRecord } from './bib-record.entity';
@@ -83,10 +83,10 @@ export class RecordsService {
     if (created.length === 0) return matched;
     // Another consumer may create the same ISBN at the same moment: insert-or-nothing, then read back.
     const inserted: { id: string }[] = await manager.query(
-      `INSERT INTO bib_record (id, title, creators, isbn, issn, publisher, publication_year)
+      prepared(`INSERT INTO bib_record (id, title, creators, isbn, issn, publisher, publication_year)
        SELECT f.id, f.title, f.creators, f.isbn, f.issn, f.publisher, f.publication_year
          FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, title text, creators text[], isbn text, issn text, publisher text, publication_year integer)
-       ON CONFLICT DO NOTHING RETURNING id`,
+       ON CONFLICT DO NOTHING RETURNING id`),
       [JSON.stringify(created.map((r) => ({ id: r.id, title: r.title, creators: r.creators, isbn: r.isbn, issn: r.issn, publisher: r.publisher, publication_year: r.publicationYear })))],
     );
     if (inserted.length === created.length) return matched;

@@ -28,7 +28,7 @@ export function prepared(text: string): string {
  * A `pg` client that prepares the statements marked with `prepared()`. TypeORM sends every query
  * unnamed, so PostgreSQL parses, analyses and plans it on every call; for the statements every item
  * passes through that is much of what PostgreSQL spends on them. Intake alone, single-item receipts,
- * PostgreSQL's CPU per receipt (with its relay pass): 1.15-1.23 ms unnamed, 0.76-0.92 ms prepared.
+ * PostgreSQL's CPU per receipt (with its relay pass): 0.96-1.05 ms unnamed, 0.61-0.81 ms prepared.
  *
  * A marked text is prepared on its first use with parameters (a parameterised query is one statement
  * by the protocol; a string of several goes as a simple query and is never named), at most
@@ -36,19 +36,12 @@ export function prepared(text: string): string {
  * prepared statement when a table it uses changes (DDL, new statistics).
  */
 export class PreparingClient extends Client {
+  /** Marked texts named on this connection, and their names. */
   private readonly names = new Map<string, string>();
 
-  // pg's query() has a dozen overloads; this one only looks at (text, values) and passes the rest on.
-  override query(...args: unknown[]): never {
-    const [text, values] = args;
-    if (typeof text === 'string' && Array.isArray(values) && values.length > 0 && marked.has(text)) {
-      const name = this.nameFor(text);
-      if (name) return (super.query as (...a: unknown[]) => never)({ name, text, values }, ...args.slice(2));
-    }
-    return (super.query as (...a: unknown[]) => never)(...args);
-  }
-
-  private nameFor(text: string): string | undefined {
+  /** The name to send `text` under on this connection; undefined to send it unnamed, as pg would. */
+  nameFor(text: string, values: unknown): string | undefined {
+    if (!Array.isArray(values) || values.length === 0 || !marked.has(text)) return undefined;
     const known = this.names.get(text);
     if (known || this.names.size >= MAX_PREPARED_PER_CONNECTION) return known;
     // Named by content: the same text has the same name on every connection, and two texts never share one.
@@ -57,3 +50,12 @@ export class PreparingClient extends Client {
     return name;
   }
 }
+
+// pg's query() has a dozen overloads (text or config, values, callback). This wraps them all and only
+// looks at (text, values), so the class keeps pg's own types.
+const unnamedQuery = Client.prototype.query as (this: Client, ...args: unknown[]) => unknown;
+PreparingClient.prototype.query = function query(this: PreparingClient, ...args: unknown[]) {
+  const [text, values] = args;
+  const name = typeof text === 'string' ? this.nameFor(text, values) : undefined;
+  return name ? unnamedQuery.call(this, { name, text, values }, ...args.slice(2)) : unnamedQuery.apply(this, args);
+} as Client['query'];
