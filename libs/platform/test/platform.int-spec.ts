@@ -83,7 +83,7 @@ describe('service platform: health, metrics, docs, errors and correlation', () =
     expect(ready.body.details).toMatchObject({ database: { status: 'up' }, broker: { status: 'up' } });
   });
 
-  it("connects to PostgreSQL with the client that prepares a connection's repeated statements", () => {
+  it('connects to PostgreSQL with the client that prepares the statements marked prepared()', () => {
     const pool = (app.get(DataSource).driver as unknown as { master: { Client: unknown } }).master;
     expect(pool.Client).toBe(PreparingClient);
   });
