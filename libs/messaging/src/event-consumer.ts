@@ -287,6 +287,7 @@ export class EventConsumer {
   private async processBatch(ready: ReadyDelivery[], careful = false): Promise<ProcessResult[]> {
     let results: ProcessResult[] = [];
     let fresh: boolean[] = [];
+    const lease = this.relay.leaseSeconds();
     try {
       await this.dataSource.transaction(async (manager) => {
         fresh = await this.recordProcessed(manager, ready);
@@ -309,7 +310,7 @@ export class EventConsumer {
         }
         results = this.inDeliveryOrder(fresh, handled);
         // The events of every message that stays, written once for the batch, before the commit.
-        await writeOutbox(manager, this.options.schema, results.flatMap((result) => result.outgoing));
+        await writeOutbox(manager, this.options.schema, results.flatMap((result) => result.outgoing), lease);
       });
     } catch (error) {
       if (error instanceof DeclinedAlone) return this.inDeliveryOrder(fresh, [error.result]);
@@ -321,7 +322,7 @@ export class EventConsumer {
       for (const item of ready) oneByOne.push(...(await this.processBatch([item])));
       return oneByOne;
     }
-    if (results.some((result) => result.outgoing.length > 0)) this.relay.wake();
+    this.relay.committed(results.flatMap((result) => result.outgoing), lease !== null);
     return results;
   }
 

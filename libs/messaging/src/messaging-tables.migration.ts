@@ -33,3 +33,19 @@ export class MessagingRetention1764000000900 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX "${schemaOf(queryRunner)}".processed_message_processed_at`);
   }
 }
+
+/**
+ * Outbox rows leased to the relay of the process that wrote them: it publishes them right after
+ * commit, and the sweep of other relays leaves them alone until the lease runs out (`OutboxRelay`).
+ */
+export class OutboxLease1764000000950 implements MigrationInterface {
+  name = 'OutboxLease1764000000950';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message ADD COLUMN locked_until timestamptz`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN locked_until`);
+  }
+}

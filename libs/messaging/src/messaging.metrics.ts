@@ -10,7 +10,11 @@ function gauge(name: string, help: string, labelNames: string[]): Gauge<string> 
 }
 
 export const messagingMetrics = {
-  published: counter('library_messages_published_total', 'Events published to the broker and confirmed', ['service', 'type']),
+  published: counter(
+    'library_messages_published_total',
+    'Events published to the broker and confirmed, by path: dispatched right after commit, or swept up (written with no lease, or left by a process that stopped before publishing)',
+    ['service', 'type', 'path'],
+  ),
   consumed: counter('library_messages_consumed_total', 'Events consumed, by outcome (processed or duplicate)', ['service', 'type', 'outcome']),
   batched: counter('library_messages_batched_total', 'Events applied by a set-based batch handler (the others one at a time)', ['service', 'type']),
   failed: counter('library_messages_failed_total', 'Handler failures (each one is retried or dead-lettered)', ['service', 'type']),

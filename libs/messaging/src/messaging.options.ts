@@ -21,8 +21,14 @@ export interface MessagingOptions {
   retryDelaysMs: number[];
   /** Quorum-queue delivery limit: a backstop for messages that crash the consumer outright. */
   deliveryLimit: number;
+  /** How often the relay sweeps for rows no relay holds a lease on (see `OutboxRelay`). */
   outboxPollMs: number;
   outboxBatchSize: number;
+  /**
+   * How long a committed row is leased to the relay of the process that wrote it, to publish after
+   * commit; if that process dies first, the sweep of another (or of its next start) publishes it then.
+   */
+  outboxLeaseSeconds: number;
   /** How long a published outbox row is kept, then deleted (it is history once confirmed). */
   outboxRetentionHours: number;
   /** How long a processed-message record is kept: far longer than any redelivery or retry takes. */
@@ -41,6 +47,7 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   deliveryLimit: 10,
   outboxPollMs: 1_000,
   outboxBatchSize: 500,
+  outboxLeaseSeconds: 10,
   outboxRetentionHours: 7 * 24,
   inboxRetentionHours: 30 * 24,
   housekeepingIntervalMs: 3_600_000,

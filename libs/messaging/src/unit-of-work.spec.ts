@@ -15,22 +15,28 @@ function unitOfWork() {
   const statements: string[] = [];
   const manager = { query: async (sql: string) => void statements.push(sql) };
   const dataSource = { manager } as unknown as DataSource;
-  const relay = { wake: jest.fn() } as unknown as OutboxRelay & { wake: jest.Mock };
+  const relay = { leaseSeconds: () => 60, committed: jest.fn() } as unknown as OutboxRelay & { committed: jest.Mock };
   const options = { service: 'intake', schema: 'intake', eventsExchange: 'library.events', partnersExchange: 'library.partners' } as MessagingOptions;
   return { uow: new UnitOfWork(options, dataSource, relay), statements, relay };
 }
 
 describe('a change made by a single statement', () => {
-  it('runs the statement that carries its events, without a transaction around it, and wakes the relay', async () => {
+  it('runs the statement that carries its events, without a transaction around it, then hands them to the relay', async () => {
     const { uow, statements, relay } = unitOfWork();
+    let eventId = '';
     await uow.runSingleStatement(async (tx) => {
-      tx.publish(PingSent, { pingId: 'p-1' });
+      eventId = tx.publish(PingSent, { pingId: 'p-1' }).id;
       const outbox = tx.takeOutgoingAsInsert(1);
       await tx.manager.query(`WITH outbox AS (${outbox.sql}) SELECT 1`, [outbox.param]);
     });
     expect(statements).toHaveLength(1);
     expect(statements[0]).not.toMatch(/BEGIN|START TRANSACTION|COMMIT/);
-    expect(relay.wake).toHaveBeenCalledTimes(1);
+    // The rows are leased to the local relay, which is given the events once the statement has committed.
+    expect(statements[0]).toContain("locked_until");
+    expect(statements[0]).toContain("clock_timestamp() + interval '60 seconds'");
+    expect(relay.committed).toHaveBeenCalledTimes(1);
+    expect(relay.committed.mock.calls[0][0].map((event: { id: string }) => event.id)).toEqual([eventId]);
+    expect(relay.committed.mock.calls[0][1]).toBe(true);
   });
 
   it('fails loudly when an event is published after the statement that should have carried it', async () => {
@@ -41,6 +47,6 @@ describe('a change made by a single statement', () => {
         tx.publish(PingSent, { pingId: 'p-2' });
       }),
     ).rejects.toThrow('events published after the statement that should have carried them: 1');
-    expect(relay.wake).not.toHaveBeenCalled();
+    expect(relay.committed).not.toHaveBeenCalled();
   });
 });

@@ -5,7 +5,8 @@ import { OutboxRelay } from './outbox/outbox.relay';
 import { Transaction } from './outbox/transaction';
 
 /**
- * Runs a state change and the events it causes in one PostgreSQL transaction, then wakes the relay.
+ * Runs a state change and the events it causes in one PostgreSQL transaction, then hands the events
+ * to the relay, which publishes them at once (their rows are leased to it; see `OutboxRelay`).
  * This is the only way services write: a rolled-back transaction publishes nothing.
  */
 @Injectable()
@@ -17,15 +18,15 @@ export class UnitOfWork {
   ) {}
 
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    let published = 0;
+    let committed: Transaction | undefined;
     const result = await this.dataSource.transaction(async (manager) => {
-      const tx = new Transaction(manager, this.options);
+      const tx = new Transaction(manager, this.options, this.relay.leaseSeconds());
       const value = await work(tx);
-      published = tx.publishedCount;
       await tx.flush();
+      committed = tx;
       return value;
     });
-    if (published > 0) this.relay.wake();
+    if (committed) this.relay.committed(committed.written, committed.lease !== null);
     return result;
   }
 
@@ -35,11 +36,11 @@ export class UnitOfWork {
    * `work` must make exactly that one statement through `tx.manager`, after publishing its events.
    */
   async runSingleStatement<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const tx = new Transaction(this.dataSource.manager, this.options);
+    const tx = new Transaction(this.dataSource.manager, this.options, this.relay.leaseSeconds());
     const value = await work(tx);
     // A programming error, and a loud one: the statement has committed without these events.
     if (tx.pendingCount > 0) throw new Error(`events published after the statement that should have carried them: ${tx.pendingCount}`);
-    if (tx.publishedCount > 0) this.relay.wake();
+    this.relay.committed(tx.written, tx.lease !== null);
     return value;
   }
 }

@@ -8,8 +8,8 @@ import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent } from '@app/contracts';
 import {
-  DeadLetterQueue, EventConsumer, MessagingHousekeeping, MessagingRetention1764000000900, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, OUTBOX_CLAIM_SETTINGS, outboxClaimStatement,
-  OutboxRelay, schemaOf, Transaction, UnitOfWork,
+  DeadLetterQueue, EventConsumer, MessagingHousekeeping, messagingMetrics, MessagingRetention1764000000900, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, OUTBOX_CLAIM_SETTINGS, outboxClaimStatement,
+  OutboxLease1764000000950, OutboxRelay, schemaOf, Transaction, UnitOfWork,
 } from '@app/messaging';
 import { createServiceApp, PlatformModule } from '@app/platform';
 import { closeAllBrokerConnections, DATABASE_URL, eventually, TestRun } from '../../../test/support/test-run';
@@ -130,7 +130,7 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
   const moduleFor = (env: ReturnType<TestRun['env']>) => ({
     module: class TestServiceModule {},
     imports: [
-      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900] }),
+      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900, OutboxLease1764000000950] }),
       NotesFeature,
     ],
   });
@@ -175,6 +175,63 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
       [`%${noteId}%`],
     );
     expect(row.published_at).not.toBeNull();
+  });
+
+  describe('dispatch after commit, and the sweep behind it', () => {
+    const publishedBy = async (path: 'dispatch' | 'sweep') => {
+      const metric = await messagingMetrics.published.get();
+      return metric.values.find((v) => v.labels.service === 'intake' && v.labels.type === NoteRecorded.type && v.labels.path === path)?.value ?? 0;
+    };
+    const rowOf = async (noteId: string) =>
+      (await run.query<{ published_at: Date | null; locked_until: Date | null }>(
+        `SELECT published_at, locked_until FROM "${schema}".outbox_message WHERE payload LIKE $1`,
+        [`%${noteId}%`],
+      ))[0];
+
+    it('publishes a committed event from memory at once; the sweep, running every second, never sees it', async () => {
+      const [dispatchedBefore, sweptBefore] = [await publishedBy('dispatch'), await publishedBy('sweep')];
+      const noteId = randomUUID();
+      await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId, mode: 'ok' }));
+      await eventually(async () => expect(await effects(noteId)).toBe(1));
+      await eventually(async () => expect((await rowOf(noteId)).published_at).not.toBeNull());
+      expect((await rowOf(noteId)).locked_until).toBeNull(); // the lease ends with the mark
+      expect(await publishedBy('dispatch')).toBe(dispatchedBefore + 1);
+      expect(await publishedBy('sweep')).toBe(sweptBefore);
+    });
+
+    it('leaves a row leased to another process alone until its lease runs out, then sweeps it up', async () => {
+      const relay = app.get(OutboxRelay);
+      const noteId = randomUUID();
+      const body = envelope({ noteId, mode: 'ok' });
+      // As another replica leaves it: committed and leased to its relay, which died before publishing.
+      await run.query(
+        `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, locked_until)
+         VALUES ($1, $2, $3, $3, $4, now() + interval '1 hour')`,
+        [body.id, run.eventsExchange, NoteRecorded.type, JSON.stringify(body)],
+      );
+      const sweptBefore = await publishedBy('sweep');
+      await relay.drain();
+      expect((await rowOf(noteId)).published_at).toBeNull();
+      expect(await effects(noteId)).toBe(0);
+      await run.query(`UPDATE "${schema}".outbox_message SET locked_until = now() - interval '1 second' WHERE id = $1`, [body.id]);
+      await relay.drain();
+      await eventually(async () => expect(await effects(noteId)).toBe(1));
+      expect((await rowOf(noteId)).published_at).not.toBeNull();
+      expect(await publishedBy('sweep')).toBe(sweptBefore + 1);
+    });
+
+    it('writes no lease while the relay is stopped, and sweeps those rows up when it starts', async () => {
+      const relay = app.get(OutboxRelay);
+      const noteId = randomUUID();
+      await relay.stop();
+      try {
+        await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId, mode: 'ok' }));
+        expect(await rowOf(noteId)).toEqual({ published_at: null, locked_until: null });
+      } finally {
+        relay.start();
+      }
+      await eventually(async () => expect(await effects(noteId)).toBe(1));
+    });
   });
 
   it('claims pending rows without revisiting the thousands already published', async () => {

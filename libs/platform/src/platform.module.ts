@@ -52,6 +52,7 @@ export class PlatformModule {
             deliveryLimit: env.DELIVERY_LIMIT,
             outboxPollMs: env.OUTBOX_POLL_MS,
             outboxBatchSize: 500,
+            outboxLeaseSeconds: env.OUTBOX_LEASE_SECONDS,
             outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
             inboxRetentionHours: env.INBOX_RETENTION_HOURS,
             housekeepingIntervalMs: env.HOUSEKEEPING_INTERVAL_MS,

@@ -8,6 +8,7 @@ import { messagingMetrics } from '../messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { assertExchanges } from '../topology';
 import { WakeablePoller } from '../wakeable-poller';
+import { OutgoingEvent } from './transaction';
 
 interface OutboxRow {
   id: string;
@@ -31,41 +32,78 @@ interface OutboxRow {
 export const OUTBOX_CLAIM_SETTINGS = 'SET LOCAL synchronous_commit = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off';
 
 /**
- * Claims and marks up to `limit` pending rows in one statement, oldest first. The mark commits only
- * after every confirm, and the row locks keep other replicas off these rows until then. The limit is
- * written into the statement (it is our own integer), so the statement needs no parameter and can go
- * in one round trip with the transaction's start and settings.
+ * Claims and marks up to `limit` pending rows in one statement, oldest first: rows no relay holds a
+ * lease on (written while no local relay ran, or whose dispatcher did not publish them in time). The
+ * mark commits only after every confirm, and the row locks keep other replicas off these rows until
+ * then. The limit is written into the statement (it is our own integer), so the statement needs no
+ * parameter and can go in one round trip with the transaction's start and settings.
  */
 export function outboxClaimStatement(schema: string, limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`outbox claim limit must be a positive integer, not ${limit}`);
   return `WITH claimed AS (
-           SELECT id FROM "${schema}".outbox_message WHERE published_at IS NULL ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
+           SELECT id FROM "${schema}".outbox_message
+            WHERE published_at IS NULL AND (locked_until IS NULL OR locked_until < now())
+            ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
          ), marked AS (
-           UPDATE "${schema}".outbox_message o SET published_at = now() FROM claimed WHERE o.id = claimed.id
+           UPDATE "${schema}".outbox_message o SET published_at = now(), locked_until = NULL FROM claimed WHERE o.id = claimed.id
            RETURNING o.id, o.seq, o.exchange, o.routing_key, o.type, o.payload
          )
          SELECT id, exchange, routing_key, type, payload FROM marked ORDER BY seq`;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Publishes committed outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED, so replicas share
- * the work without publishing a row twice; a row is marked published only after the broker confirmed
- * it. A crash between confirm and mark republishes the row: consumers deduplicate by message id.
- * The relay wakes when a local transaction commits events and polls as a fallback (other replicas,
- * failures, restarts).
+ * Marks dispatched rows published, in one round trip: the ids are written into the statement (each
+ * checked to be a uuid, as `Transaction.publish` makes them), so it can go with the transaction's
+ * start and settings. No plan setting is needed here beyond the claim's: the rows are found by id.
+ */
+export function outboxMarkStatement(schema: string, ids: readonly string[]): string {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a uuid`);
+  return `UPDATE "${schema}".outbox_message SET published_at = now(), locked_until = NULL
+           WHERE id = ANY('{${ids.join(',')}}'::uuid[]) AND published_at IS NULL`;
+}
+
+/** Most rows waiting in memory for dispatch; a transaction that finds the queue this long leaves its rows to the sweep. */
+export const MAX_DISPATCH_QUEUE = 20_000;
+
+interface Dispatched {
+  event: OutgoingEvent;
+  /** Local time after which the row is left to the sweep: half its lease, so the two never overlap. */
+  deadline: number;
+}
+
+/**
+ * Publishes committed outbox rows, on two paths:
+ * - Dispatch after commit (the usual path): a transaction that writes events while this relay runs
+ *   leases its rows to it (`locked_until`, `leaseSeconds()`), and hands them over once it has
+ *   committed (`committed()`). The relay publishes them from memory, in commit order, waits for the
+ *   broker's confirms, then marks them published: no claim query stands between a commit and its
+ *   events, and one statement per batch marks them.
+ * - The sweep (the safety net): every `outboxPollMs`, and when a transaction wrote rows without a
+ *   lease, rows that no relay holds a lease on are claimed with FOR UPDATE SKIP LOCKED, published and
+ *   marked in one transaction. It publishes what a crashed or stopped process left behind once its
+ *   lease has run out, and what other replicas could not.
+ * A row is marked published only after the broker confirmed it. A crash between confirm and mark
+ * republishes the row: consumers deduplicate by message id.
  */
 @Injectable()
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private channel?: ChannelWrapper;
   private readonly poller: WakeablePoller;
+  private queue: Dispatched[] = [];
+  /** The dispatch under way, if any: the poller and `drain()` take turns, never the same rows twice. */
+  private dispatching: Promise<number> = Promise.resolve(0);
+  private sweepRequested = true;
+  private lastSweep = 0;
 
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly dataSource: DataSource,
     private readonly connection: AmqpConnection,
   ) {
-    this.poller = new WakeablePoller('outbox relay', () => this.drain(), options.outboxPollMs, this.logger);
+    this.poller = new WakeablePoller('outbox relay', () => this.pass(), options.outboxPollMs, this.logger);
   }
 
   start(): void {
@@ -77,64 +115,131 @@ export class OutboxRelay {
       publishTimeout: 30_000,
       setup: (channel: ConfirmChannel) => assertExchanges(channel, this.options),
     });
+    this.sweepRequested = true; // whatever an earlier run of this process or another left behind
     this.poller.start();
   }
 
-  /** Called after a commit that wrote outbox rows. */
+  /**
+   * The lease, in seconds, for the rows of a transaction about to write events: this relay will
+   * dispatch them after commit. Null when it cannot (not running, or too far behind): the rows are
+   * left to the sweep, which takes them at once.
+   */
+  leaseSeconds(): number | null {
+    return this.poller.isRunning && this.queue.length < MAX_DISPATCH_QUEUE ? this.options.outboxLeaseSeconds : null;
+  }
+
+  /** Called after a commit that wrote `events`, leased to this relay (`leased`) or left to the sweep. */
+  committed(events: readonly OutgoingEvent[], leased: boolean): void {
+    if (events.length === 0) return;
+    if (leased && this.poller.isRunning) {
+      const deadline = Date.now() + (this.options.outboxLeaseSeconds * 1000) / 2;
+      for (const event of events) this.queue.push({ event, deadline });
+    } else {
+      this.sweepRequested = true;
+    }
+    this.poller.wake();
+  }
+
+  /** Sweeps now: rows written by others, or without a lease. */
   wake(): void {
+    this.sweepRequested = true;
     this.poller.wake();
   }
 
   async stop(): Promise<void> {
     if (!this.poller.isRunning) return;
     await this.poller.stop();
+    // What this process was given to dispatch goes out before it stops; if it cannot, the lease runs out and the sweep of another replica (or the next start) takes it.
+    await this.dispatch().catch((error: Error) => this.logger.warn(`dispatch on shutdown failed, left to the sweep: ${error.message}`));
     await this.channel?.close();
   }
 
-  /** Publishes everything pending now; used by the loop and by tests that want a drained outbox. */
+  /** Publishes everything pending now, dispatched and swept; used by the loop and by tests that want a drained outbox. */
   async drain(): Promise<number> {
+    const dispatched = await this.dispatch();
+    return dispatched + (await this.sweep());
+  }
+
+  private async pass(): Promise<void> {
+    await this.dispatch();
+    if (this.sweepRequested || Date.now() - this.lastSweep >= this.options.outboxPollMs) await this.sweep();
+  }
+
+  /** Publishes the rows handed over after commit, a batch at a time, in the order they came. */
+  private dispatch(): Promise<number> {
+    const next = this.dispatching.catch(() => 0).then(() => this.dispatchQueued());
+    this.dispatching = next;
+    return next;
+  }
+
+  private async dispatchQueued(): Promise<number> {
+    let total = 0;
+    while (this.queue.length > 0) {
+      // Rows whose lease is about to run out belong to the sweep now: publishing them here as well would send them twice.
+      const now = Date.now();
+      let expired = 0;
+      while (expired < this.queue.length && this.queue[expired].deadline <= now) expired++;
+      if (expired > 0) {
+        this.logger.warn(`${expired} outbox rows waited past half their lease; the sweep publishes them once the lease runs out`);
+        this.queue.splice(0, expired);
+        continue;
+      }
+      const batch = this.queue.slice(0, this.options.outboxBatchSize).map((entry) => entry.event);
+      // A failure leaves the batch at the head of the queue, for the poller's next (backed-off) pass.
+      await this.publish(batch, 'dispatch');
+      this.queue.splice(0, batch.length);
+      await this.markPublished(batch.map((event) => event.id));
+      total += batch.length;
+    }
+    return total;
+  }
+
+  private async markPublished(ids: string[]): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      // A lost mark costs a second publish when the lease runs out, which consumers drop: it need not wait for the disk.
+      await client.query(`START TRANSACTION; SET LOCAL synchronous_commit = off; ${outboxMarkStatement(this.options.schema, ids)}; COMMIT`);
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Claims and publishes every row no relay holds a lease on, a batch at a time. */
+  private async sweep(): Promise<number> {
+    this.sweepRequested = false;
+    this.lastSweep = Date.now();
     let total = 0;
     for (;;) {
-      const published = await this.publishBatch();
+      const published = await this.sweepBatch();
       total += published;
       if (published < this.options.outboxBatchSize) return total;
     }
   }
 
-  private async publishBatch(): Promise<number> {
-    const channel = this.channel;
-    if (!channel) throw new Error('outbox relay is not started');
+  private async sweepBatch(): Promise<number> {
     const schema = this.options.schema;
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     try {
-      // One round trip: every hop between processes waits for a core on a busy machine, and a pass's
-      // hops are on the path of every event it publishes. (Several statements: pg answers a result each.)
+      // One round trip: every hop between processes waits for a core on a busy machine. (Several
+      // statements: pg answers a result each.)
       const results = (await client.query(`START TRANSACTION; ${OUTBOX_CLAIM_SETTINGS}; ${outboxClaimStatement(schema, this.options.outboxBatchSize)}`)) as unknown as QueryResult<OutboxRow>[];
       const rows = results[results.length - 1].rows;
       if (rows.length === 0) {
         await runner.query('COMMIT');
-        messagingMetrics.outboxPending.set({ service: this.options.service }, 0);
+        messagingMetrics.outboxPending.set({ service: this.options.service }, this.queue.length);
         return 0;
       }
-      // Publish the whole batch in order, then wait for every confirm: one round of confirms per
-      // batch. A failure rolls back and leaves the rows pending for the next pass.
-      await Promise.all(
-        rows.map((row) => {
-          const envelope = envelopeHeaders(row.payload);
-          return channel.publish(row.exchange, row.routing_key, Buffer.from(row.payload), {
-            persistent: true,
-            messageId: row.id,
-            type: row.type,
-            contentType: 'application/json',
-            correlationId: envelope.correlationId,
-            timestamp: Math.floor(Date.parse(envelope.occurredAt ?? '') / 1000) || undefined,
-            appId: this.options.service,
-          });
-        }),
+      // A failure rolls back and leaves the rows pending for the next pass.
+      await this.publish(
+        rows.map((row) => ({ id: row.id, exchange: row.exchange, routingKey: row.routing_key, type: row.type, payload: row.payload })),
+        'sweep',
       );
       await runner.query('COMMIT');
-      for (const row of rows) messagingMetrics.published.inc({ service: this.options.service, type: row.type });
       return rows.length;
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
@@ -142,6 +247,27 @@ export class OutboxRelay {
     } finally {
       await runner.release();
     }
+  }
+
+  /** Publishes the events in order, then waits for every confirm: one round of confirms per batch. */
+  private async publish(events: readonly OutgoingEvent[], path: 'dispatch' | 'sweep'): Promise<void> {
+    const channel = this.channel;
+    if (!channel) throw new Error('outbox relay is not started');
+    await Promise.all(
+      events.map((event) => {
+        const envelope = envelopeHeaders(event.payload);
+        return channel.publish(event.exchange, event.routingKey, Buffer.from(event.payload), {
+          persistent: true,
+          messageId: event.id,
+          type: event.type,
+          contentType: 'application/json',
+          correlationId: envelope.correlationId,
+          timestamp: Math.floor(Date.parse(envelope.occurredAt ?? '') / 1000) || undefined,
+          appId: this.options.service,
+        });
+      }),
+    );
+    for (const event of events) messagingMetrics.published.inc({ service: this.options.service, type: event.type, path });
   }
 }
 

@@ -30,11 +30,17 @@ export interface PublishOptions {
  */
 export class Transaction {
   private readonly outgoing: OutgoingEvent[] = [];
+  private readonly handedOver: OutgoingEvent[] = [];
   private published = 0;
 
+  /**
+   * @param lease seconds the rows it writes are leased to the local relay, which dispatches them
+   *   after commit (`OutboxRelay.leaseSeconds()`); null leaves them to the relay's sweep.
+   */
   constructor(
     readonly manager: EntityManager,
     private readonly options: Pick<MessagingOptions, 'service' | 'schema' | 'eventsExchange' | 'partnersExchange'>,
+    readonly lease: number | null = null,
   ) {}
 
   /** Queues an event for publishing after commit; validates it against its contract now. */
@@ -78,7 +84,9 @@ export class Transaction {
 
   /** Writes the queued events as outbox rows (in this transaction). */
   async flush(): Promise<void> {
-    await writeOutbox(this.manager, this.options.schema, this.takeOutgoing());
+    const events = this.takeOutgoing();
+    await writeOutbox(this.manager, this.options.schema, events, this.lease);
+    this.handedOver.push(...events);
   }
 
   /**
@@ -86,7 +94,14 @@ export class Transaction {
    * caller to run as a step of its own statement: its rows and its events in one round trip.
    */
   takeOutgoingAsInsert(paramIndex: number): { sql: string; param: string } {
-    return outboxInsert(this.options.schema, this.takeOutgoing(), paramIndex);
+    const events = this.takeOutgoing();
+    this.handedOver.push(...events);
+    return outboxInsert(this.options.schema, events, paramIndex, this.lease);
+  }
+
+  /** The events this transaction wrote to the outbox itself (`flush`, `takeOutgoingAsInsert`): the relay's after commit. */
+  get written(): readonly OutgoingEvent[] {
+    return this.handedOver;
   }
 
   /** Hands over the queued events, to be written together with other transactions' (a consumer batch). */
@@ -100,20 +115,24 @@ export class Transaction {
  * service may make it a step of its own statement (a data-modifying CTE), so its rows and its events
  * go in one round trip — still one transaction, still all or nothing.
  */
-export function outboxInsert(schema: string, events: readonly OutgoingEvent[], paramIndex: number): { sql: string; param: string } {
+export function outboxInsert(schema: string, events: readonly OutgoingEvent[], paramIndex: number, lease: number | null = null): { sql: string; param: string } {
+  if (lease !== null && (!Number.isSafeInteger(lease) || lease < 1)) throw new Error(`outbox lease must be a positive whole number of seconds, not ${lease}`);
+  // The lease runs from the write (clock_timestamp, not the transaction's start): a long transaction
+  // does not shorten it. The seconds are our own integer, so the text stays one prepared statement.
+  const leaseUntil = lease === null ? 'NULL::timestamptz' : `clock_timestamp() + interval '${lease} seconds'`;
   return {
-    sql: `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload)
-          SELECT o.id, o.exchange, o.routing_key, o.type, o.payload
+    sql: `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, locked_until)
+          SELECT o.id, o.exchange, o.routing_key, o.type, o.payload, ${leaseUntil}
             FROM jsonb_to_recordset($${paramIndex}::jsonb) AS o(id uuid, exchange text, routing_key text, type text, payload text)`,
     param: JSON.stringify(events.map((e) => ({ id: e.id, exchange: e.exchange, routing_key: e.routingKey, type: e.type, payload: e.payload }))),
   };
 }
 
-/** Inserts outbox rows, a few thousand per statement. */
-export async function writeOutbox(manager: EntityManager, schema: string, events: OutgoingEvent[]): Promise<void> {
+/** Inserts outbox rows, a few thousand per statement, leased to the local relay for `lease` seconds (null: none). */
+export async function writeOutbox(manager: EntityManager, schema: string, events: OutgoingEvent[], lease: number | null = null): Promise<void> {
   const chunkSize = 5_000;
   for (let start = 0; start < events.length; start += chunkSize) {
-    const { sql, param } = outboxInsert(schema, events.slice(start, start + chunkSize), 1);
+    const { sql, param } = outboxInsert(schema, events.slice(start, start + chunkSize), 1, lease);
     await manager.query(prepared(sql), [param]);
   }
 }

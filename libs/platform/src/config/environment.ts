@@ -48,6 +48,11 @@ export class Environment {
   RETRY_DELAYS_MS = '1000,5000,30000';
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) DELIVERY_LIMIT = 10;
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) OUTBOX_POLL_MS = 1000;
+  /**
+   * How long a committed outbox row is leased to the relay of the process that wrote it (it publishes
+   * it right after commit); if that process dies first, another replica's sweep publishes it then.
+   */
+  @Transform(toInt) @IsInt() @Min(2) @Max(3_600) OUTBOX_LEASE_SECONDS = 10;
   /** Published outbox rows older than this are deleted (a week: recent traffic stays inspectable). */
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365) OUTBOX_RETENTION_HOURS = 7 * 24;
   /**

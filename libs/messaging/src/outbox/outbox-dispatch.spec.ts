@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AmqpConnection } from '../amqp-connection';
+import { DEFAULT_MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { MAX_DISPATCH_QUEUE, OutboxRelay, outboxMarkStatement } from './outbox.relay';
+import { OutgoingEvent } from './transaction';
+
+/**
+ * The relay's dispatch after commit, over a broker channel and a database that only record what they
+ * are asked. (Against the real ones: libs/messaging/test/messaging.int-spec.ts.)
+ */
+function relayWithFakes(options: Partial<MessagingOptions> = {}) {
+  const log: string[] = [];
+  const published: string[] = [];
+  let failNextPublish = false;
+  const channel = {
+    publish: async (_exchange: string, _key: string, _body: Buffer, properties: { messageId: string }) => {
+      if (failNextPublish) {
+        failNextPublish = false;
+        throw new Error('broker went away');
+      }
+      published.push(properties.messageId);
+      log.push(`publish ${properties.messageId}`);
+    },
+    close: async () => undefined,
+  };
+  const client = {
+    query: async (sql: string) => {
+      log.push(sql.includes('WITH claimed') ? 'claim' : sql.includes('UPDATE') ? `mark ${sql}` : sql);
+      // A claim finds nothing: every row here is leased to this relay.
+      return sql.includes('WITH claimed') ? [{ rows: [] }, { rows: [] }, { rows: [] }, { rows: [] }, { rows: [] }] : undefined;
+    },
+  };
+  const dataSource = {
+    createQueryRunner: () => ({ connect: async () => client, query: async (sql: string) => void log.push(sql), release: async () => undefined }),
+  } as unknown as DataSource;
+  const connection = { createChannel: () => channel } as unknown as AmqpConnection;
+  const relay = new OutboxRelay(
+    { ...DEFAULT_MESSAGING_OPTIONS, service: 'intake', schema: 'intake', amqpUrl: 'amqp://unused', outboxPollMs: 60_000, ...options },
+    dataSource,
+    connection,
+  );
+  return { relay, log, published, failNextPublish: () => (failNextPublish = true) };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+const event = (): OutgoingEvent => {
+  const id = randomUUID();
+  return { id, exchange: 'library.events', routingKey: 'intake.item.received', type: 'intake.item.received', payload: JSON.stringify({ id }) };
+};
+
+describe('OutboxRelay: dispatch after commit', () => {
+  let relay: OutboxRelay | undefined;
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await relay?.stop();
+    relay = undefined;
+  });
+
+  it('leases rows only while it runs', async () => {
+    const fakes = relayWithFakes({ outboxLeaseSeconds: 45 });
+    relay = fakes.relay;
+    expect(relay.leaseSeconds()).toBeNull();
+    relay.start();
+    expect(relay.leaseSeconds()).toBe(45);
+    await relay.stop();
+    expect(relay.leaseSeconds()).toBeNull();
+  });
+
+  it('publishes committed events at once, in commit order, and marks each batch in one statement once its confirms are in', async () => {
+    const fakes = relayWithFakes({ outboxBatchSize: 2 });
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain(); // the start-up sweep
+    fakes.log.length = 0;
+    const first = [event(), event(), event()];
+    const second = [event()];
+    relay.committed(first, true);
+    relay.committed(second, true);
+    // The running relay's own loop, woken by the commits: no one calls drain() here.
+    await until(() => fakes.log.filter((line) => line.startsWith('mark')).length === 2);
+    const ids = [...first, ...second].map((e) => e.id);
+    expect(fakes.published).toEqual(ids);
+    const marks = fakes.log.filter((line) => line.startsWith('mark'));
+    expect(marks).toEqual([`mark START TRANSACTION; SET LOCAL synchronous_commit = off; ${outboxMarkStatement('intake', ids.slice(0, 2))}; COMMIT`, expect.stringContaining(ids[2])]);
+    // Each batch is marked after its publishes, never before.
+    expect(fakes.log.indexOf(marks[0])).toBeGreaterThan(fakes.log.indexOf(`publish ${ids[1]}`));
+    expect(fakes.log.indexOf(marks[1])).toBeGreaterThan(fakes.log.indexOf(`publish ${ids[3]}`));
+    // No claim: these rows are leased to this relay, and the sweep is not due for a minute.
+    expect(fakes.log).not.toContain('claim');
+  });
+
+  it('keeps a batch the broker refused at the head of the queue and publishes all of it on the next pass, unmarked until then', async () => {
+    const fakes = relayWithFakes();
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
+    fakes.log.length = 0;
+    const events = [event(), event()];
+    fakes.failNextPublish();
+    relay.committed(events, true);
+    await expect(relay.drain()).rejects.toThrow('broker went away');
+    expect(fakes.log.filter((line) => line.startsWith('mark'))).toEqual([]);
+    await relay.drain();
+    // A batch is all or nothing: what the broker took of the failed one goes again, and consumers drop the copy.
+    expect(fakes.published.slice(-2)).toEqual(events.map((e) => e.id));
+    expect(fakes.log.filter((line) => line.startsWith('mark'))).toEqual([expect.stringContaining(`${events[0].id},${events[1].id}`)]);
+  });
+
+  it('leaves rows that waited past half their lease to the sweep, so the two never publish one row', async () => {
+    const fakes = relayWithFakes({ outboxLeaseSeconds: 10 });
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    const late = [event()];
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now);
+    relay.committed(late, true);
+    jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
+    const warn = jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    await relay.drain();
+    expect(fakes.published).toEqual([]);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('1 outbox rows waited past half their lease'));
+  });
+
+  it('sweeps rather than dispatches the rows of a transaction that wrote them without a lease', async () => {
+    const fakes = relayWithFakes();
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    fakes.log.length = 0;
+    relay.committed([event()], false);
+    await relay.drain();
+    expect(fakes.published).toEqual([]); // the row is in the database only: the claim (empty here) is what publishes it
+    expect(fakes.log).toContain('claim');
+  });
+
+  it('stops leasing once the queue holds MAX_DISPATCH_QUEUE rows, and publishes what it holds before it stops', async () => {
+    const fakes = relayWithFakes({ outboxBatchSize: 5_000 });
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    // While the poller waits on its timer, nothing dispatches until woken: hold it back to fill the queue.
+    const wake = jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
+    const many = Array.from({ length: MAX_DISPATCH_QUEUE }, event);
+    relay.committed(many, true);
+    expect(relay.leaseSeconds()).toBeNull();
+    wake.mockRestore();
+    await relay.stop();
+    relay = undefined;
+    expect(fakes.published).toHaveLength(MAX_DISPATCH_QUEUE);
+  });
+});
+
+describe('outboxMarkStatement', () => {
+  it('writes only uuids into the statement', () => {
+    const id = randomUUID();
+    expect(outboxMarkStatement('intake', [id])).toContain(`'{${id}}'::uuid[]`);
+    expect(() => outboxMarkStatement('intake', ["x'); DROP TABLE item; --"])).toThrow(/is not a uuid/);
+  });
+});
