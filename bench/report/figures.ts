@@ -89,6 +89,8 @@ const STEADY: FigureDefinition[] = [
     reference: 'reference.pacedSteady.p99Ms',
     target: { text: '< 100 ms', met: (median) => median < 100 },
   },
+  { key: 'steady.fromReceiptP50Ms', scenario: 'steady', label: 'intake receipt (request handled) → catalog status, p50', unit: 'ms', better: 'lower' },
+  { key: 'steady.fromReceiptP99Ms', scenario: 'steady', label: 'intake receipt (request handled) → catalog status, p99', unit: 'ms', better: 'lower' },
   { key: 'steady.httpP99Ms', scenario: 'steady', label: 'POST /shipments response time, p99', unit: 'ms', better: 'lower' },
   { key: 'steady.maxSustainedRate', scenario: 'steady', label: 'highest sustained rate (p99 < 1 s, no backlog)', unit: 'items/s', better: 'higher', reference: 'reference.unbatchedItemsPerS' },
 ];

@@ -2,18 +2,23 @@ import { Pool } from 'pg';
 import { BenchWorld, DATABASE_URL } from './world';
 
 export interface ArrivalLatency {
-  /** Intake's commit (the item row's created_at), epoch ms. */
+  /** Intake's commit of the item, epoch ms. */
   createdAt: number;
-  /** Intake's commit to cataloging's first recorded transition of the item, ms. */
+  /** Intake's commit to cataloging's first recorded transition of the item, ms (issue 7's figure). */
   latencyMs: number;
+  /** Intake's receipt of the request (its `receivedAt`, before the statement waited for a connection and a core) to the same transition, ms. */
+  fromReceiptMs: number;
 }
 
 /**
  * Reads timestamps straight from the services' tables, for measurement only (the services never
  * read each other's schemas): polling an HTTP API would add its poll interval to every latency.
  *
- * intake.item.created_at is `now()` of intake's receiving transaction; cataloging's
- * item_status_history.at is taken by the handler inside the transaction that commits it.
+ * Intake's commit: the `created_at` (`now()`) of the `intake.item.received` outbox row. A single-item
+ * shipment is one statement without BEGIN (`UnitOfWork.runSingleStatement`), so this is the start of
+ * the statement that commits it: the figure includes the statement's own run and commit, never less.
+ * intake.item.created_at is the shipment's `receivedAt`, taken when intake began handling the request.
+ * Cataloging's item_status_history.at is taken by the handler inside the transaction that commits it.
  */
 export class Measurements {
   private readonly pool = new Pool({ connectionString: DATABASE_URL, max: 2 });
@@ -29,6 +34,7 @@ export class Measurements {
   async verifySchema(): Promise<void> {
     const expected: Array<[string, string, string[]]> = [
       [this.intake, 'item', ['id', 'created_at']],
+      [this.intake, 'outbox_message', ['type', 'payload', 'created_at']],
       [this.cataloging, 'item_status_history', ['item_id', 'to_status', 'at']],
       [this.cataloging, 'catalog_item', ['id', 'status']],
     ];
@@ -45,18 +51,27 @@ export class Measurements {
     }
   }
 
-  /** Latency of each given item that has reached the catalog (items not there yet are left out). */
+  /** Latency of each given item that has reached the catalog (items not there yet are left out), in order of commit. */
   async arrivalLatencies(itemIds: string[]): Promise<ArrivalLatency[]> {
-    const { rows } = await this.pool.query<{ created_ms: number; latency_ms: number }>(
-      `SELECT (extract(epoch FROM i.created_at) * 1000)::float8 AS created_ms,
-              (extract(epoch FROM h.first_at - i.created_at) * 1000)::float8 AS latency_ms
-         FROM "${this.intake}".item i
+    const { rows } = await this.pool.query<{ committed_ms: number; latency_ms: number; from_receipt_ms: number }>(
+      `WITH items AS (
+         SELECT id, created_at FROM "${this.intake}".item WHERE id = ANY($1::uuid[])
+       ), receipts AS (
+         SELECT (o.payload::jsonb -> 'data' ->> 'itemId')::uuid AS item_id, o.created_at
+           FROM "${this.intake}".outbox_message o
+          WHERE o.type = 'intake.item.received' AND o.created_at >= (SELECT min(created_at) FROM items) - interval '1 minute'
+       )
+       SELECT (extract(epoch FROM r.created_at) * 1000)::float8 AS committed_ms,
+              (extract(epoch FROM h.first_at - r.created_at) * 1000)::float8 AS latency_ms,
+              (extract(epoch FROM h.first_at - i.created_at) * 1000)::float8 AS from_receipt_ms
+         FROM items i
+         JOIN receipts r ON r.item_id = i.id
          JOIN (SELECT item_id, min(at) AS first_at FROM "${this.cataloging}".item_status_history
                 WHERE item_id = ANY($1::uuid[]) GROUP BY item_id) h ON h.item_id = i.id
-        ORDER BY i.created_at`,
+        ORDER BY r.created_at`,
       [itemIds],
     );
-    return rows.map((r) => ({ createdAt: r.created_ms, latencyMs: r.latency_ms }));
+    return rows.map((r) => ({ createdAt: r.committed_ms, latencyMs: r.latency_ms, fromReceiptMs: r.from_receipt_ms }));
   }
 
   /** How many of the items have reached the catalog, and when the last of them did (epoch ms). */

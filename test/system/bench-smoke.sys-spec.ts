@@ -16,6 +16,7 @@ const MAY_BE_PENDING: Record<string, string[]> = { mixed: ['unavailable'] };
 
 interface Figure {
   key: string;
+  label: string;
   runs: number[];
   median: number;
   min: number;
@@ -100,6 +101,18 @@ describe('the benchmark in small mode (system)', () => {
       expect(besideBatched?.reference?.key).toBe('reference.itemsPerS');
       expect(besideBatched?.median).toBe(endToEnd?.median);
     }
+  });
+
+  it('times steady arrivals from intake\'s commit, and from its receipt of the request beside it', () => {
+    const steady = results().scenarios.steady;
+    if (!steady || steady.status !== 'ok') return; // not asked for
+    const figure = (key: string) => steady.figures.find((f) => f.key === key)!;
+    // Every item is received before it is committed, so each percentile from receipt is at least the one from commit.
+    for (const q of ['50', '99']) {
+      expect(figure(`steady.fromReceiptP${q}Ms`).median).toBeGreaterThanOrEqual(figure(`steady.p${q}Ms`).median);
+    }
+    expect(figure('steady.p99Ms').label).toBe('intake commit → catalog status, p99');
+    expect(figure('steady.p50Ms').median).toBeGreaterThan(0);
   });
 
   it('works every activity of the mixed day and leaves each item in the status its path ends in', () => {
