@@ -47,7 +47,7 @@ export const DEFAULT_MESSAGING_OPTIONS: Omit<MessagingOptions, 'service' | 'sche
   deliveryLimit: 10,
   outboxPollMs: 1_000,
   outboxBatchSize: 500,
-  outboxLeaseSeconds: 10,
+  outboxLeaseSeconds: 30,
   outboxRetentionHours: 7 * 24,
   inboxRetentionHours: 30 * 24,
   housekeepingIntervalMs: 3_600_000,

@@ -36,6 +36,12 @@ describe('environment validation', () => {
     expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { HOUSEKEEPING_INTERVAL_MS: 'hourly' })).toThrow(/HOUSEKEEPING_INTERVAL_MS/);
   });
 
+  it('leases committed outbox rows to their relay for half a minute by default, never under 2 s', () => {
+    expect(loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, {}).OUTBOX_LEASE_SECONDS).toBe(30);
+    expect(loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { OUTBOX_LEASE_SECONDS: '5' }).OUTBOX_LEASE_SECONDS).toBe(5);
+    expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { OUTBOX_LEASE_SECONDS: '1' })).toThrow(/OUTBOX_LEASE_SECONDS/);
+  });
+
   it('refuses a legacy barcode pattern that is not a regular expression', () => {
     expect(() => loadEnvironment({ PORT: 1, DB_SCHEMA: 's' }, { LEGACY_BARCODE_PATTERN: '([0-9' })).toThrow(/LEGACY_BARCODE_PATTERN/);
   });

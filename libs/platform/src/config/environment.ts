@@ -52,7 +52,7 @@ export class Environment {
    * How long a committed outbox row is leased to the relay of the process that wrote it (it publishes
    * it right after commit); if that process dies first, another replica's sweep publishes it then.
    */
-  @Transform(toInt) @IsInt() @Min(2) @Max(3_600) OUTBOX_LEASE_SECONDS = 10;
+  @Transform(toInt) @IsInt() @Min(2) @Max(3_600) OUTBOX_LEASE_SECONDS = 30;
   /** Published outbox rows older than this are deleted (a week: recent traffic stays inspectable). */
   @Transform(toInt) @IsInt() @Min(1) @Max(24 * 365) OUTBOX_RETENTION_HOURS = 7 * 24;
   /**
