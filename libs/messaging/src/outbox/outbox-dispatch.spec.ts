@@ -85,6 +85,7 @@ describe('OutboxRelay: dispatch after commit', () => {
     const second = [event()];
     relay.committed(first, true);
     relay.committed(second, true);
+    expect(fakes.published).toEqual([]); // not on the committer's stack: its request answers first
     const ids = [...first, ...second].map((e) => e.id);
     // The running relay alone, no drain(): every id marked once.
     await until(() => fakes.log.filter((line) => line.startsWith('mark')).flatMap(markedIds).length === ids.length);
