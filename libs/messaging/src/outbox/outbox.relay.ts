@@ -64,16 +64,11 @@ export function outboxMarkStatement(schema: string, ids: readonly string[]): str
            WHERE id = ANY('{${ids.join(',')}}'::uuid[]) AND published_at IS NULL`;
 }
 
-/** Batches of `outboxBatchSize` a turn of the event loop hands to the channel before it lets other work run. */
-const SEND_BATCHES_PER_TURN = 2;
-
 /** Most rows waiting in memory for dispatch; a transaction that finds the queue this long leaves its rows to the sweep. */
 export const MAX_DISPATCH_QUEUE = 20_000;
 
 interface Dispatched {
   event: OutgoingEvent;
-  /** Order of hand-over: a refused batch goes back in its place, ahead of later ones. */
-  seq: number;
   /** Local time after which the row is left to the sweep: half its lease, so the two never overlap. */
   deadline: number;
 }
@@ -82,9 +77,9 @@ interface Dispatched {
  * Publishes committed outbox rows, on two paths:
  * - Dispatch after commit (the usual path): a transaction that writes events while this relay runs
  *   leases its rows to it (`locked_until`, `leaseSeconds()`), and hands them over once it has
- *   committed (`committed()`). The relay sends them to the broker at once, from memory and in commit
- *   order, without waiting for earlier events' confirms; as confirms come in, the rows are marked
- *   published, many to a statement. No query stands between a commit and its events.
+ *   committed (`committed()`). The relay publishes them from memory, in commit order, waits for the
+ *   broker's confirms, then marks them published: no claim query stands between a commit and its
+ *   events, and one statement per batch marks them.
  * - The sweep (the safety net): every `outboxPollMs`, and when a transaction wrote rows without a
  *   lease, rows that no relay holds a lease on are claimed with FOR UPDATE SKIP LOCKED, published and
  *   marked in one transaction. It publishes what a crashed or stopped process left behind once its
@@ -97,16 +92,9 @@ export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private channel?: ChannelWrapper;
   private readonly poller: WakeablePoller;
-  /** Handed over and not yet sent: only while the broker refuses them, or the relay is between passes. */
   private queue: Dispatched[] = [];
-  /** Batches sent and not yet confirmed (or refused), and how many events they hold. */
-  private readonly inFlight = new Set<Promise<void>>();
-  private inFlightEvents = 0;
-  /** Confirmed by the broker and not yet marked; one statement marks all that gathered meanwhile. */
-  private confirmed: string[] = [];
-  private marking?: Promise<void>;
-  private handedOver = 0;
-  private sendScheduled = false;
+  /** The dispatch under way, if any: the poller and `drain()` take turns, never the same rows twice. */
+  private dispatching: Promise<number> = Promise.resolve(0);
   private sweepRequested = true;
   private lastSweep = 0;
 
@@ -137,7 +125,7 @@ export class OutboxRelay {
    * left to the sweep, which takes them at once.
    */
   leaseSeconds(): number | null {
-    return this.poller.isRunning && this.queue.length + this.inFlightEvents < MAX_DISPATCH_QUEUE ? this.options.outboxLeaseSeconds : null;
+    return this.poller.isRunning && this.queue.length < MAX_DISPATCH_QUEUE ? this.options.outboxLeaseSeconds : null;
   }
 
   /** Called after a commit that wrote `events`, leased to this relay (`leased`) or left to the sweep. */
@@ -145,12 +133,11 @@ export class OutboxRelay {
     if (events.length === 0) return;
     if (leased && this.poller.isRunning) {
       const deadline = Date.now() + (this.options.outboxLeaseSeconds * 1000) / 2;
-      for (const event of events) this.queue.push({ event, deadline, seq: this.handedOver++ });
-      this.scheduleSend();
+      for (const event of events) this.queue.push({ event, deadline });
     } else {
       this.sweepRequested = true;
-      this.poller.wake();
     }
+    this.poller.wake();
   }
 
   /** Sweeps now: rows written by others, or without a lease. */
@@ -162,52 +149,32 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.poller.isRunning) return;
     await this.poller.stop();
-    // What this process was given to dispatch goes out before it stops; if it cannot, the lease runs
-    // out and the sweep of another replica (or of the next start) takes it.
-    this.sendQueued();
-    await this.settle().catch((error: Error) => this.logger.warn(`dispatch on shutdown failed, left to the sweep: ${error.message}`));
+    // What this process was given to dispatch goes out before it stops; if it cannot, the lease runs out and the sweep of another replica (or the next start) takes it.
+    await this.dispatch().catch((error: Error) => this.logger.warn(`dispatch on shutdown failed, left to the sweep: ${error.message}`));
     await this.channel?.close();
   }
 
   /** Publishes everything pending now, dispatched and swept; used by the loop and by tests that want a drained outbox. */
   async drain(): Promise<number> {
-    const dispatched = this.sendQueued();
-    await this.settle();
+    const dispatched = await this.dispatch();
     return dispatched + (await this.sweep());
   }
 
   private async pass(): Promise<void> {
-    // Events the broker refused before go again; a refusal now makes the poller back off.
-    this.sendQueued();
-    await this.settle();
+    await this.dispatch();
     if (this.sweepRequested || Date.now() - this.lastSweep >= this.options.outboxPollMs) await this.sweep();
   }
 
-  /**
-   * Sends the queue on the next turn of the event loop, not on the committer's stack: the request that
-   * committed answers first (a 10,000-item shipment's events took intake a few hundred milliseconds to
-   * hand to the channel, in front of its 201), and a long queue goes a few batches per turn.
-   */
-  private scheduleSend(): void {
-    if (this.sendScheduled) return;
-    this.sendScheduled = true;
-    setImmediate(() => {
-      this.sendScheduled = false;
-      if (!this.poller.isRunning) return; // stop() sent what was queued
-      this.sendQueued(SEND_BATCHES_PER_TURN);
-      if (this.queue.length > 0) this.scheduleSend();
-    });
+  /** Publishes the rows handed over after commit, a batch at a time, in the order they came. */
+  private dispatch(): Promise<number> {
+    const next = this.dispatching.catch(() => 0).then(() => this.dispatchQueued());
+    this.dispatching = next;
+    return next;
   }
 
-  /**
-   * Sends queued events to the broker now, in order, a batch per publish, up to `maxBatches`
-   * batches; confirms and marks follow on their own. A batch the broker refuses goes back in its
-   * place in the queue for the next pass. Answers how many events it sent.
-   */
-  private sendQueued(maxBatches = Infinity): number {
-    if (!this.channel) return 0;
-    let sent = 0;
-    for (let batches = 0; this.queue.length > 0 && batches < maxBatches; batches++) {
+  private async dispatchQueued(): Promise<number> {
+    let total = 0;
+    while (this.queue.length > 0) {
       // Rows whose lease is about to run out belong to the sweep now: publishing them here as well would send them twice.
       const now = Date.now();
       let expired = 0;
@@ -215,63 +182,16 @@ export class OutboxRelay {
       if (expired > 0) {
         this.logger.warn(`${expired} outbox rows waited past half their lease; the sweep publishes them once the lease runs out`);
         this.queue.splice(0, expired);
-        batches--;
         continue;
       }
-      const entries = this.queue.splice(0, this.options.outboxBatchSize);
-      const ids = entries.map((entry) => entry.event.id);
-      this.inFlightEvents += entries.length;
-      const batch = this.publish(
-        entries.map((entry) => entry.event),
-        'dispatch',
-      ).then(
-        () => {
-          this.confirmed.push(...ids);
-          this.markConfirmed();
-        },
-        (error: unknown) => {
-          this.queue.push(...entries);
-          this.queue.sort((a, b) => a.seq - b.seq);
-          throw error;
-        },
-      );
-      this.inFlight.add(batch);
-      batch
-        .catch(() => undefined) // reported by settle(), to the poller or the caller of drain()
-        .finally(() => {
-          this.inFlight.delete(batch);
-          this.inFlightEvents -= entries.length;
-        });
-      sent += entries.length;
+      const batch = this.queue.slice(0, this.options.outboxBatchSize).map((entry) => entry.event);
+      // A failure leaves the batch at the head of the queue, for the poller's next (backed-off) pass.
+      await this.publish(batch, 'dispatch');
+      this.queue.splice(0, batch.length);
+      await this.markPublished(batch.map((event) => event.id));
+      total += batch.length;
     }
-    return sent;
-  }
-
-  /** Waits for the batches in flight and their marks; throws the first refusal. */
-  private async settle(): Promise<void> {
-    const outcomes = await Promise.allSettled([...this.inFlight]);
-    while (this.marking) await this.marking;
-    const refused = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (refused) throw refused.reason;
-  }
-
-  /** Marks the confirmed rows, one statement at a time for all that gathered while the last one ran. */
-  private markConfirmed(): void {
-    if (this.marking) return;
-    this.marking = (async () => {
-      while (this.confirmed.length > 0) {
-        const ids = this.confirmed.splice(0, 5_000);
-        try {
-          await this.markPublished(ids);
-        } catch (error) {
-          // Published all the same: when their lease runs out the sweep sends them again, and consumers drop the copies.
-          this.logger.warn(`marking ${ids.length} dispatched outbox rows failed: ${(error as Error).message}`);
-        }
-      }
-    })().finally(() => {
-      this.marking = undefined;
-      if (this.confirmed.length > 0) this.markConfirmed();
-    });
+    return total;
   }
 
   private async markPublished(ids: string[]): Promise<void> {
