@@ -56,7 +56,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Marks dispatched rows published, in one round trip: the ids are written into the statement (each
  * checked to be a uuid, as `Transaction.publish` makes them), so it can go with the transaction's
- * start and settings. No plan setting is needed here beyond the claim's: the rows are found by id.
+ * start and settings. It needs none of the claim's plan settings: the rows are found by their id.
  */
 export function outboxMarkStatement(schema: string, ids: readonly string[]): string {
   for (const id of ids) if (!UUID.test(id)) throw new Error(`outbox row id ${JSON.stringify(id)} is not a uuid`);
@@ -137,12 +137,6 @@ export class OutboxRelay {
     } else {
       this.sweepRequested = true;
     }
-    this.poller.wake();
-  }
-
-  /** Sweeps now: rows written by others, or without a lease. */
-  wake(): void {
-    this.sweepRequested = true;
     this.poller.wake();
   }
 
