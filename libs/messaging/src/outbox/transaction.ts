@@ -31,7 +31,6 @@ export interface PublishOptions {
 export class Transaction {
   private readonly outgoing: OutgoingEvent[] = [];
   private readonly handedOver: OutgoingEvent[] = [];
-  private published = 0;
 
   /**
    * @param lease seconds the rows it writes are leased to the local relay, which dispatches them
@@ -61,7 +60,6 @@ export class Transaction {
     // The envelope is built above from trusted values, so only the data is checked (and only once).
     const problem = validateEventData(definition, data);
     if (problem) throw new Error(`refusing to publish ${definition.type}: ${problem}`);
-    this.published++;
     this.outgoing.push({
       id: envelope.id,
       exchange: options.partnerRoutingKey ? this.options.partnersExchange : this.options.eventsExchange,
@@ -70,11 +68,6 @@ export class Transaction {
       payload: JSON.stringify(envelope),
     });
     return envelope as EventEnvelope<TData>;
-  }
-
-  /** Events published in this transaction so far, whoever wrote them to the outbox. */
-  get publishedCount(): number {
-    return this.published;
   }
 
   /** Events published and not yet written or handed over. */
