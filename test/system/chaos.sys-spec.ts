@@ -4,7 +4,7 @@ import { finalStatus, planItems, PlannedItem } from './chaos/item-plan';
 import { LibraryFlow } from './chaos/library-flow';
 import { MessagingFigures } from './chaos/messaging-figures';
 import {
-  CHAOS_RETRY_DELAYS_MS, deadLetters, historyProblems, inboxFigures, outboxFigures, readModelLag, SERVICES, untilQuiet,
+  CHAOS_RETRY_DELAYS_MS, deadLetters, describeBacklog, historyProblems, inboxFigures, outboxFigures, readModelLag, SERVICES, untilQuiet,
 } from './chaos/settlement';
 import { StaffClient } from './chaos/staff-client';
 import { SystemHarness } from './support/system-harness';
@@ -58,6 +58,7 @@ describe(`nothing lost, nothing doubled: ${ITEMS} items through crashes and drop
       for (const [status, group] of byFinal) await flow.untilStatus(group, [status], `${group.length} items to end ${status}`);
       await untilQuiet(system);
     } catch (error) {
+      log(`backlog:\n${await describeBacklog(system).catch((e: Error) => `unreadable: ${e.message}`)}`);
       for (const service of SERVICES) log(`${service} log tail:\n${system.logs(service).slice(-3_000)}`);
       throw error;
     }
@@ -126,6 +127,9 @@ describe(`nothing lost, nothing doubled: ${ITEMS} items through crashes and drop
       eventsConsumed: inboxes,
       eventsConsumedTotal: SERVICES.reduce((sum, s) => sum + inboxes[s], 0),
       confirmsCounted: figures.total('library_messages_published_total'),
+      // What the sweep caught: rows of killed processes (taken as soon as their lease holder's session
+      // ended), rows written while a relay was down or cut off, and second sends after a crash.
+      confirmsBySweep: figures.total('library_messages_published_total', { path: 'sweep' }),
       redeliveriesSeen: figures.total('library_messages_redelivered_total'),
       duplicatesIgnored: figures.total('library_messages_consumed_total', { outcome: 'duplicate' }),
       handlerRetries: figures.total('library_messages_retried_total'),

@@ -287,7 +287,7 @@ export class EventConsumer {
   private async processBatch(ready: ReadyDelivery[], careful = false): Promise<ProcessResult[]> {
     let results: ProcessResult[] = [];
     let fresh: boolean[] = [];
-    const lease = this.relay.leaseSeconds();
+    const lease = this.relay.lease();
     try {
       await this.dataSource.transaction(async (manager) => {
         fresh = await this.recordProcessed(manager, ready);

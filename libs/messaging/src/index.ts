@@ -7,6 +7,7 @@ export * from './topology';
 export * from './messaging.schema';
 export * from './outbox/transaction';
 export * from './outbox/outbox.relay';
+export * from './outbox/lease-holder';
 export * from './unit-of-work';
 export * from './event-handler.decorator';
 export * from './event-consumer';

@@ -49,3 +49,20 @@ export class OutboxLease1764000000950 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN locked_until`);
   }
 }
+
+/**
+ * Outbox rows name the lease holder they are leased to: an advisory lock its process holds for as
+ * long as it lives. When the process dies, any relay's sweep takes its rows at once, instead of
+ * waiting for their lease to run out (`OutboxLeaseHolder`).
+ */
+export class OutboxLeaseHolder1764000000960 implements MigrationInterface {
+  name = 'OutboxLeaseHolder1764000000960';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message ADD COLUMN lease_holder integer`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN lease_holder`);
+  }
+}

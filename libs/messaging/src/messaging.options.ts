@@ -25,8 +25,9 @@ export interface MessagingOptions {
   outboxPollMs: number;
   outboxBatchSize: number;
   /**
-   * How long a committed row is leased to the relay of the process that wrote it, to publish after
-   * commit; if that process dies first, the sweep of another (or of its next start) publishes it then.
+   * Longest a committed row is leased to the relay of the process that wrote it, to publish after
+   * commit. If that process dies first, any sweep takes the row at once (its lease holder's lock is
+   * gone); the time bounds the wait only for a live process that cannot publish.
    */
   outboxLeaseSeconds: number;
   /** How long a published outbox row is kept, then deleted (it is history once confirmed). */

@@ -15,7 +15,7 @@ function unitOfWork() {
   const statements: string[] = [];
   const manager = { query: async (sql: string) => void statements.push(sql) };
   const dataSource = { manager } as unknown as DataSource;
-  const relay = { leaseSeconds: () => 60, committed: jest.fn() } as unknown as OutboxRelay & { committed: jest.Mock };
+  const relay = { lease: () => ({ seconds: 60, holder: 42 }), committed: jest.fn() } as unknown as OutboxRelay & { committed: jest.Mock };
   const options = { service: 'intake', schema: 'intake', eventsExchange: 'library.events', partnersExchange: 'library.partners' } as MessagingOptions;
   return { uow: new UnitOfWork(options, dataSource, relay), statements, relay };
 }
@@ -34,6 +34,7 @@ describe('a change made by a single statement', () => {
     // The rows are leased to the local relay, which is given the events once the statement has committed.
     expect(statements[0]).toContain("locked_until");
     expect(statements[0]).toContain("clock_timestamp() + interval '60 seconds'");
+    expect(statements[0]).toMatch(/lease_holder\)\s+SELECT .*clock_timestamp\(\) \+ interval '60 seconds', 42\s/);
     expect(relay.committed).toHaveBeenCalledTimes(1);
     expect(relay.committed.mock.calls[0][0].map((event: { id: string }) => event.id)).toEqual([eventId]);
     expect(relay.committed.mock.calls[0][1]).toBe(true);

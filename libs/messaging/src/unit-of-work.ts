@@ -20,7 +20,7 @@ export class UnitOfWork {
   async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     let committed: Transaction | undefined;
     const result = await this.dataSource.transaction(async (manager) => {
-      const tx = new Transaction(manager, this.options, this.relay.leaseSeconds());
+      const tx = new Transaction(manager, this.options, this.relay.lease());
       const value = await work(tx);
       await tx.flush();
       committed = tx;
@@ -36,7 +36,7 @@ export class UnitOfWork {
    * `work` must make exactly that one statement through `tx.manager`, after publishing its events.
    */
   async runSingleStatement<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const tx = new Transaction(this.dataSource.manager, this.options, this.relay.leaseSeconds());
+    const tx = new Transaction(this.dataSource.manager, this.options, this.relay.lease());
     const value = await work(tx);
     // A programming error, and a loud one: the statement has committed without these events.
     if (tx.pendingCount > 0) throw new Error(`events published after the statement that should have carried them: ${tx.pendingCount}`);

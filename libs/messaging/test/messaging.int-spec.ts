@@ -9,7 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent } from '@app/contracts';
 import {
   DeadLetterQueue, EventConsumer, MessagingHousekeeping, messagingMetrics, MessagingRetention1764000000900, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, OUTBOX_CLAIM_SETTINGS, outboxClaimStatement,
-  OutboxLease1764000000950, OutboxRelay, schemaOf, Transaction, UnitOfWork,
+  OUTBOX_HOLDER_LOCK_SPACE, OutboxLease1764000000950, OutboxLeaseHolder1764000000960, OutboxRelay, schemaOf, Transaction, UnitOfWork,
 } from '@app/messaging';
 import { createServiceApp, PlatformModule } from '@app/platform';
 import { closeAllBrokerConnections, DATABASE_URL, eventually, TestRun } from '../../../test/support/test-run';
@@ -130,7 +130,7 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
   const moduleFor = (env: ReturnType<TestRun['env']>) => ({
     module: class TestServiceModule {},
     imports: [
-      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900, OutboxLease1764000000950] }),
+      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900, OutboxLease1764000000950, OutboxLeaseHolder1764000000960] }),
       NotesFeature,
     ],
   });
@@ -195,29 +195,91 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
       await eventually(async () => expect(await effects(noteId)).toBe(1));
       await eventually(async () => expect((await rowOf(noteId)).published_at).not.toBeNull());
       expect((await rowOf(noteId)).locked_until).toBeNull(); // the lease ends with the mark
+      const [{ lease_holder }] = await run.query<{ lease_holder: number }>(`SELECT lease_holder FROM "${schema}".outbox_message WHERE payload LIKE $1`, [`%${noteId}%`]);
+      expect(lease_holder).toBe(app.get(OutboxRelay).lease()?.holder);
       expect(await publishedBy('dispatch')).toBe(dispatchedBefore + 1);
       expect(await publishedBy('sweep')).toBe(sweptBefore);
     });
 
-    it('leaves a row leased to another process alone until its lease runs out, then sweeps it up', async () => {
+    /** Another process's lease holder: its advisory lock, held by a session of its own until `die()`. */
+    const anotherProcess = async () => {
+      const session = new Client({ connectionString: DATABASE_URL });
+      await session.connect();
+      const holder = 1 + Math.floor(Math.random() * 2_000_000_000);
+      await session.query('SELECT pg_advisory_lock($1, $2)', [OUTBOX_HOLDER_LOCK_SPACE, holder]);
+      /** A committed row leased to it for an hour, which it has not published. */
+      const leasedRow = async (noteId: string) => {
+        const body = envelope({ noteId, mode: 'ok' });
+        await run.query(
+          `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, locked_until, lease_holder)
+           VALUES ($1, $2, $3, $3, $4, now() + interval '1 hour', $5)`,
+          [body.id, run.eventsExchange, NoteRecorded.type, JSON.stringify(body), holder],
+        );
+        return body.id;
+      };
+      return { leasedRow, die: () => session.end() };
+    };
+
+    it('leaves a row leased to another live process alone until its lease runs out, then sweeps it up', async () => {
       const relay = app.get(OutboxRelay);
+      const other = await anotherProcess();
+      try {
+        const noteId = randomUUID();
+        const rowId = await other.leasedRow(noteId);
+        const sweptBefore = await publishedBy('sweep');
+        await relay.drain();
+        expect((await rowOf(noteId)).published_at).toBeNull();
+        expect(await effects(noteId)).toBe(0);
+        // Alive but not publishing (stuck, or cut off from the broker): the lease's time is the limit.
+        await run.query(`UPDATE "${schema}".outbox_message SET locked_until = now() - interval '1 second' WHERE id = $1`, [rowId]);
+        await relay.drain();
+        await eventually(async () => expect(await effects(noteId)).toBe(1));
+        expect((await rowOf(noteId)).published_at).not.toBeNull();
+        expect(await publishedBy('sweep')).toBe(sweptBefore + 1);
+      } finally {
+        await other.die();
+      }
+    });
+
+    it("sweeps up a dead process's leased rows at once: its lease holder's lock ended with its session", async () => {
+      const relay = app.get(OutboxRelay);
+      const other = await anotherProcess();
       const noteId = randomUUID();
-      const body = envelope({ noteId, mode: 'ok' });
-      // As another replica leaves it: committed and leased to its relay, which died before publishing.
-      await run.query(
-        `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, locked_until)
-         VALUES ($1, $2, $3, $3, $4, now() + interval '1 hour')`,
-        [body.id, run.eventsExchange, NoteRecorded.type, JSON.stringify(body)],
-      );
-      const sweptBefore = await publishedBy('sweep');
+      await other.leasedRow(noteId);
       await relay.drain();
       expect((await rowOf(noteId)).published_at).toBeNull();
-      expect(await effects(noteId)).toBe(0);
-      await run.query(`UPDATE "${schema}".outbox_message SET locked_until = now() - interval '1 second' WHERE id = $1`, [body.id]);
-      await relay.drain();
+      const sweptBefore = await publishedBy('sweep');
+      await other.die(); // SIGKILL closes its sockets: PostgreSQL ends the session and releases the lock
+      await eventually(async () => {
+        await relay.drain();
+        expect((await rowOf(noteId)).published_at).not.toBeNull();
+      });
       await eventually(async () => expect(await effects(noteId)).toBe(1));
-      expect((await rowOf(noteId)).published_at).not.toBeNull();
       expect(await publishedBy('sweep')).toBe(sweptBefore + 1);
+    });
+
+    it('holds its lease holder again after its session is terminated, under the same id, and goes on dispatching', async () => {
+      const relay = app.get(OutboxRelay);
+      const holder = relay.lease()?.holder;
+      expect(holder).toEqual(expect.any(Number));
+      const sessions = await run.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted`,
+        [OUTBOX_HOLDER_LOCK_SPACE, holder],
+      );
+      expect(sessions).toHaveLength(1);
+      await run.query('SELECT pg_terminate_backend($1)', [sessions[0].pid]);
+      await eventually(async () => {
+        const [held] = await run.query<{ pid: number }>(
+          `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2 AND objsubid = 2 AND granted`,
+          [OUTBOX_HOLDER_LOCK_SPACE, holder],
+        );
+        expect(held?.pid).toEqual(expect.any(Number));
+        expect(held.pid).not.toBe(sessions[0].pid);
+        expect(relay.lease()?.holder).toBe(holder);
+      });
+      const noteId = randomUUID();
+      await uow.run(async (tx) => void tx.publish(NoteRecorded, { noteId, mode: 'ok' }));
+      await eventually(async () => expect(await effects(noteId)).toBe(1));
     });
 
     it('writes no lease while the relay is stopped, and sweeps those rows up when it starts', async () => {

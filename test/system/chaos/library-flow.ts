@@ -176,8 +176,10 @@ export class LibraryFlow {
   private async shelveAll(barcodes: string[], options: { crashMidCart?: boolean } = {}): Promise<void> {
     const wanted = new Set(barcodes);
     let crashed = !options.crashMidCart;
-    await until(() => `${wanted.size} items to be shelved`, async () => {
-      const statuses = await this.catalogStatuses();
+    let statuses = new Map<string, string>();
+    const behind = () => [...wanted].slice(0, 3).map((barcode) => `${barcode} ${statuses.get(barcode) ?? 'unknown'}`).join(', ');
+    await until(() => `${wanted.size} items to be shelved (e.g. ${behind()})`, async () => {
+      statuses = await this.catalogStatuses();
       const ready = [...wanted].filter((barcode) => statuses.get(barcode) === 'SHELF_READY');
       for (let i = 0; i < ready.length; i += CART) {
         if (!crashed && ready.length - i >= CART / 2) {
@@ -190,8 +192,8 @@ export class LibraryFlow {
         const answer = await this.client.post('cataloging', '/items/shelve', { token: this.tokens.technician, body: { barcodes: ready.slice(i, i + CART) } });
         if (answer.status !== 200) throw new Error(`shelving cart: ${answer.status} ${JSON.stringify(answer.body)}`);
       }
-      const after = ready.length ? await this.catalogStatuses() : statuses;
-      for (const barcode of [...wanted]) if (after.get(barcode) === 'AVAILABLE') wanted.delete(barcode);
+      if (ready.length) statuses = await this.catalogStatuses();
+      for (const barcode of [...wanted]) if (statuses.get(barcode) === 'AVAILABLE') wanted.delete(barcode);
       return wanted.size === 0;
     }, 300_000, 1_000);
   }

@@ -56,6 +56,25 @@ export async function untilQuiet(system: SystemHarness, timeoutMs = 300_000): Pr
   }, timeoutMs, 1_000);
 }
 
+/**
+ * What a failed run leaves behind, for its log: each service's unpublished outbox rows (and how many
+ * of them are leased to a relay), its queued messages, and its dead letters.
+ */
+export async function describeBacklog(system: SystemHarness): Promise<string> {
+  const lines: string[] = [];
+  for (const service of SERVICES) {
+    const [outbox] = await system.run.query<{ pending: number; leased: number; oldest: string | null }>(
+      `SELECT count(*)::int AS pending, count(*) FILTER (WHERE locked_until > now())::int AS leased, min(created_at)::text AS oldest
+         FROM "${system.run.schemaFor(service)}".outbox_message WHERE published_at IS NULL`,
+    );
+    const waiting = await queued(system, service).catch((error: Error) => `unreadable (${error.message})`);
+    const letters = await deadLetters(system, service).catch(() => []);
+    lines.push(`${service}: outbox ${outbox.pending} pending (${outbox.leased} leased, oldest ${outbox.oldest ?? '-'}), queued ${waiting}, dead letters ${letters.length}`);
+    for (const letter of letters.slice(0, 5)) lines.push(`  dead letter ${letter.type} [${letter.kind}] ${letter.reason}`);
+  }
+  return lines.join('\n');
+}
+
 export async function deadLetters(system: SystemHarness, service: ServiceName): Promise<DeadLetter[]> {
   const dlq = new DeadLetterQueue(() => system.run.channel(), system.run.queues(service).deadLetter);
   return dlq.list(50);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { DEFAULT_MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
+import { OutboxLeaseHolder } from './lease-holder';
 import { MAX_DISPATCH_QUEUE, OutboxRelay, outboxMarkStatement } from './outbox.relay';
 import { OutgoingEvent } from './transaction';
 
@@ -11,6 +12,15 @@ import { OutgoingEvent } from './transaction';
  */
 function relayWithFakes(options: Partial<MessagingOptions> = {}) {
   const log: string[] = [];
+  // The lease holder's advisory lock, as a flag: held as holder 7 unless the database refuses it.
+  const holder = { refuse: false };
+  jest.spyOn(OutboxLeaseHolder.prototype, 'hold').mockImplementation(async function (this: OutboxLeaseHolder) {
+    if (holder.refuse) throw new Error('database unavailable');
+    Object.assign(this, { heldId: 7 });
+  });
+  jest.spyOn(OutboxLeaseHolder.prototype, 'release').mockImplementation(async function (this: OutboxLeaseHolder) {
+    Object.assign(this, { heldId: undefined });
+  });
   const published: string[] = [];
   let failNextPublish = false;
   const channel = {
@@ -40,7 +50,7 @@ function relayWithFakes(options: Partial<MessagingOptions> = {}) {
     dataSource,
     connection,
   );
-  return { relay, log, published, failNextPublish: () => (failNextPublish = true) };
+  return { relay, log, published, holder, failNextPublish: () => (failNextPublish = true) };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -60,14 +70,25 @@ describe('OutboxRelay: dispatch after commit', () => {
     relay = undefined;
   });
 
-  it('leases rows only while it runs', async () => {
+  it('leases rows only while it runs and holds its lease-holder lock, and names the holder', async () => {
     const fakes = relayWithFakes({ outboxLeaseSeconds: 45 });
     relay = fakes.relay;
-    expect(relay.leaseSeconds()).toBeNull();
+    expect(relay.lease()).toBeNull();
     relay.start();
-    expect(relay.leaseSeconds()).toBe(45);
+    await until(() => relay?.lease() !== null);
+    expect(relay.lease()).toEqual({ seconds: 45, holder: 7 });
     await relay.stop();
-    expect(relay.leaseSeconds()).toBeNull();
+    expect(relay.lease()).toBeNull();
+  });
+
+  it('leases nothing while the database refuses its lease-holder lock: commits leave their rows to the sweep', async () => {
+    const fakes = relayWithFakes();
+    relay = fakes.relay;
+    fakes.holder.refuse = true;
+    jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    relay.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(relay.lease()).toBeNull();
   });
 
   it('publishes committed events at once, in commit order, and marks each batch in one statement once its confirms are in', async () => {
@@ -148,7 +169,7 @@ describe('OutboxRelay: dispatch after commit', () => {
     const wake = jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
     const many = Array.from({ length: MAX_DISPATCH_QUEUE }, event);
     relay.committed(many, true);
-    expect(relay.leaseSeconds()).toBeNull();
+    expect(relay.lease()).toBeNull();
     wake.mockRestore();
     await relay.stop();
     relay = undefined;

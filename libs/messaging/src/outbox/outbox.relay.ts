@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import type { PoolClient, QueryResult } from 'pg';
+import type { ClientConfig, PoolClient, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '../amqp-connection';
 import { messagingMetrics } from '../messaging.metrics';
 import { MESSAGING_OPTIONS, MessagingOptions } from '../messaging.options';
 import { assertExchanges } from '../topology';
 import { WakeablePoller } from '../wakeable-poller';
-import { OutgoingEvent } from './transaction';
+import { LIVE_HOLDERS, OutboxLeaseHolder } from './lease-holder';
+import { OutboxLease, OutgoingEvent } from './transaction';
 
 interface OutboxRow {
   id: string;
@@ -33,7 +34,8 @@ export const OUTBOX_CLAIM_SETTINGS = 'SET LOCAL synchronous_commit = off; SET LO
 
 /**
  * Claims and marks up to `limit` pending rows in one statement, oldest first: rows no relay holds a
- * lease on (written while no local relay ran, or whose dispatcher did not publish them in time). The
+ * lease on (written while no local relay ran, whose dispatcher did not publish them in time, or whose
+ * holder is gone: its process died or lost its database session; see `OutboxLeaseHolder`). The
  * mark commits only after every confirm, and the row locks keep other replicas off these rows until
  * then. The limit is written into the statement (it is our own integer), so the statement needs no
  * parameter and can go in one round trip with the transaction's start and settings.
@@ -42,7 +44,7 @@ export function outboxClaimStatement(schema: string, limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 1) throw new Error(`outbox claim limit must be a positive integer, not ${limit}`);
   return `WITH claimed AS (
            SELECT id FROM "${schema}".outbox_message
-            WHERE published_at IS NULL AND (locked_until IS NULL OR locked_until < now())
+            WHERE published_at IS NULL AND (locked_until IS NULL OR locked_until < now() OR lease_holder NOT IN (${LIVE_HOLDERS}))
             ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED
          ), marked AS (
            UPDATE "${schema}".outbox_message o SET published_at = now(), locked_until = NULL FROM claimed WHERE o.id = claimed.id
@@ -76,14 +78,15 @@ interface Dispatched {
 /**
  * Publishes committed outbox rows, on two paths:
  * - Dispatch after commit (the usual path): a transaction that writes events while this relay runs
- *   leases its rows to it (`locked_until`, `leaseSeconds()`), and hands them over once it has
+ *   leases its rows to it (`locked_until` and `lease_holder`, `lease()`), and hands them over once it has
  *   committed (`committed()`). The relay publishes them from memory, in commit order, waits for the
  *   broker's confirms, then marks them published: no claim query stands between a commit and its
  *   events, and one statement per batch marks them.
  * - The sweep (the safety net): every `outboxPollMs`, and when a transaction wrote rows without a
  *   lease, rows that no relay holds a lease on are claimed with FOR UPDATE SKIP LOCKED, published and
- *   marked in one transaction. It publishes what a crashed or stopped process left behind once its
- *   lease has run out, and what other replicas could not.
+ *   marked in one transaction. It publishes what a crashed or stopped process left behind as soon as
+ *   that process's lease holder is gone (its advisory lock goes with its session), what a live one
+ *   could not publish within its lease, and what other replicas could not.
  * A row is marked published only after the broker confirmed it. A crash between confirm and mark
  * republishes the row: consumers deduplicate by message id.
  */
@@ -92,6 +95,7 @@ export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
   private channel?: ChannelWrapper;
   private readonly poller: WakeablePoller;
+  private readonly holder: OutboxLeaseHolder;
   private queue: Dispatched[] = [];
   /** The dispatch under way, if any: the poller and `drain()` take turns, never the same rows twice. */
   private dispatching: Promise<number> = Promise.resolve(0);
@@ -104,6 +108,7 @@ export class OutboxRelay {
     private readonly connection: AmqpConnection,
   ) {
     this.poller = new WakeablePoller('outbox relay', () => this.pass(), options.outboxPollMs, this.logger);
+    this.holder = new OutboxLeaseHolder(() => sessionConfig(dataSource));
   }
 
   start(): void {
@@ -120,12 +125,13 @@ export class OutboxRelay {
   }
 
   /**
-   * The lease, in seconds, for the rows of a transaction about to write events: this relay will
-   * dispatch them after commit. Null when it cannot (not running, or too far behind): the rows are
-   * left to the sweep, which takes them at once.
+   * The lease for the rows of a transaction about to write events: this relay will dispatch them
+   * after commit. Null when it cannot (not running, not yet holding its lease-holder lock, or too far
+   * behind): the rows are left to the sweep, which takes them at once.
    */
-  leaseSeconds(): number | null {
-    return this.poller.isRunning && this.queue.length < MAX_DISPATCH_QUEUE ? this.options.outboxLeaseSeconds : null;
+  lease(): OutboxLease | null {
+    const holder = this.holder.id;
+    return this.poller.isRunning && holder !== undefined && this.queue.length < MAX_DISPATCH_QUEUE ? { seconds: this.options.outboxLeaseSeconds, holder } : null;
   }
 
   /** Called after a commit that wrote `events`, leased to this relay (`leased`) or left to the sweep. */
@@ -145,6 +151,8 @@ export class OutboxRelay {
     await this.poller.stop();
     // What this process was given to dispatch goes out before it stops; if it cannot, the lease runs out and the sweep of another replica (or the next start) takes it.
     await this.dispatch().catch((error: Error) => this.logger.warn(`dispatch on shutdown failed, left to the sweep: ${error.message}`));
+    // What is still leased to this process goes to the next sweep of any relay, from now.
+    await this.holder.release();
     await this.channel?.close();
   }
 
@@ -155,6 +163,8 @@ export class OutboxRelay {
   }
 
   private async pass(): Promise<void> {
+    // Until it holds (at start, after a lost session), commits leave their rows to the sweep.
+    await this.holder.hold();
     await this.dispatch();
     if (this.sweepRequested || Date.now() - this.lastSweep >= this.options.outboxPollMs) await this.sweep();
   }
@@ -277,4 +287,12 @@ export function envelopeHeaders(payload: string): { correlationId?: string; occu
   const start = ENVELOPE_START.exec(payload);
   if (start) return { occurredAt: start[1], correlationId: start[2] };
   return JSON.parse(payload) as { correlationId?: string; occurredAt?: string };
+}
+
+/** The settings of the data source's connection pool, for a session of the relay's own. */
+function sessionConfig(dataSource: DataSource): ClientConfig {
+  const pool = (dataSource.driver as unknown as { master?: { options: ClientConfig & { Client?: unknown; max?: number } } }).master;
+  if (!pool) throw new Error('the data source is not initialized');
+  const { Client: _client, max: _max, ...config } = pool.options;
+  return config;
 }

@@ -13,6 +13,14 @@ export interface OutgoingEvent {
   payload: string;
 }
 
+/** How a transaction's outbox rows are leased to the local relay (`OutboxRelay.lease()`). */
+export interface OutboxLease {
+  /** How long, from the write, before any relay's sweep may take the rows. */
+  seconds: number;
+  /** The relay's lease holder: as soon as its advisory lock is gone, any sweep may take them. */
+  holder: number;
+}
+
 export interface PublishOptions {
   branch?: string | null;
   /** Partner events go to `library.partners` under their own routing key (e.g. `bindery.<partnerId>.shipment.dispatched`). */
@@ -33,13 +41,13 @@ export class Transaction {
   private readonly handedOver: OutgoingEvent[] = [];
 
   /**
-   * @param lease seconds the rows it writes are leased to the local relay, which dispatches them
-   *   after commit (`OutboxRelay.leaseSeconds()`); null leaves them to the relay's sweep.
+   * @param lease how the rows it writes are leased to the local relay, which dispatches them after
+   *   commit (`OutboxRelay.lease()`); null leaves them to the relay's sweep.
    */
   constructor(
     readonly manager: EntityManager,
     private readonly options: Pick<MessagingOptions, 'service' | 'schema' | 'eventsExchange' | 'partnersExchange'>,
-    readonly lease: number | null = null,
+    readonly lease: OutboxLease | null = null,
   ) {}
 
   /** Queues an event for publishing after commit; validates it against its contract now. */
@@ -108,21 +116,23 @@ export class Transaction {
  * service may make it a step of its own statement (a data-modifying CTE), so its rows and its events
  * go in one round trip — still one transaction, still all or nothing.
  */
-export function outboxInsert(schema: string, events: readonly OutgoingEvent[], paramIndex: number, lease: number | null = null): { sql: string; param: string } {
-  if (lease !== null && (!Number.isSafeInteger(lease) || lease < 1)) throw new Error(`outbox lease must be a positive whole number of seconds, not ${lease}`);
+export function outboxInsert(schema: string, events: readonly OutgoingEvent[], paramIndex: number, lease: OutboxLease | null = null): { sql: string; param: string } {
+  if (lease !== null && (!Number.isSafeInteger(lease.seconds) || lease.seconds < 1)) throw new Error(`outbox lease must be a positive whole number of seconds, not ${lease.seconds}`);
+  if (lease !== null && (!Number.isSafeInteger(lease.holder) || lease.holder < 1)) throw new Error(`outbox lease holder must be a positive integer, not ${lease.holder}`);
   // The lease runs from the write (clock_timestamp, not the transaction's start): a long transaction
-  // does not shorten it. The seconds are our own integer, so the text stays one prepared statement.
-  const leaseUntil = lease === null ? 'NULL::timestamptz' : `clock_timestamp() + interval '${lease} seconds'`;
+  // does not shorten it. Seconds and holder are our own integers, fixed for the process, so the text
+  // stays one prepared statement.
+  const [leaseUntil, holder] = lease === null ? ['NULL::timestamptz', 'NULL::integer'] : [`clock_timestamp() + interval '${lease.seconds} seconds'`, String(lease.holder)];
   return {
-    sql: `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, locked_until)
-          SELECT o.id, o.exchange, o.routing_key, o.type, o.payload, ${leaseUntil}
+    sql: `INSERT INTO "${schema}".outbox_message (id, exchange, routing_key, type, payload, locked_until, lease_holder)
+          SELECT o.id, o.exchange, o.routing_key, o.type, o.payload, ${leaseUntil}, ${holder}
             FROM jsonb_to_recordset($${paramIndex}::jsonb) AS o(id uuid, exchange text, routing_key text, type text, payload text)`,
     param: JSON.stringify(events.map((e) => ({ id: e.id, exchange: e.exchange, routing_key: e.routingKey, type: e.type, payload: e.payload }))),
   };
 }
 
-/** Inserts outbox rows, a few thousand per statement, leased to the local relay for `lease` seconds (null: none). */
-export async function writeOutbox(manager: EntityManager, schema: string, events: OutgoingEvent[], lease: number | null = null): Promise<void> {
+/** Inserts outbox rows, a few thousand per statement, leased to the local relay (null: left to the sweep). */
+export async function writeOutbox(manager: EntityManager, schema: string, events: OutgoingEvent[], lease: OutboxLease | null = null): Promise<void> {
   const chunkSize = 5_000;
   for (let start = 0; start < events.length; start += chunkSize) {
     const { sql, param } = outboxInsert(schema, events.slice(start, start + chunkSize), 1, lease);
