@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Environment, loadEnvironment, retryDelays } from '@app/platform/config/environment';
+import { SERVICE_SEMI_SPACE_MB } from '@app/platform/runtime/service-heap';
 import { ConsoleEnvironment, loadConsoleEnvironment } from '../../apps/console/src/config/console-environment';
 import { generated, Manifest, named, ofKind, renderKustomization, ROOT } from './kustomize';
 import { validateManifests } from './manifest-schemas';
@@ -203,9 +204,18 @@ describe('Kubernetes deployment (deploy/k8s)', () => {
         expect(resources.limits[resource]).toBeDefined();
         expect(quantity(resources.requests[resource])).toBeLessThanOrEqual(quantity(resources.limits[resource]));
       }
-      const heap = /--max-old-space-size=(\d+)/.exec(env.find((e: { name: string }) => e.name === 'NODE_OPTIONS')?.value ?? '');
+      const nodeOptions = env.find((e: { name: string }) => e.name === 'NODE_OPTIONS')?.value ?? '';
+      const heap = /--max-old-space-size=(\d+)/.exec(nodeOptions);
       expect(heap).not.toBeNull();
-      expect(Number(heap![1]) * 1024 ** 2).toBeLessThan(quantity(resources.limits.memory) * 0.9);
+      // The young generation comes on top of the old space: two semi-spaces and as much again for large objects.
+      const semiSpace = Number(/--max-semi-space-size=(\d+)/.exec(nodeOptions)?.[1] ?? 0);
+      expect((Number(heap![1]) + 3 * semiSpace) * 1024 ** 2).toBeLessThan(quantity(resources.limits.memory) * 0.9);
+    });
+
+    it.each(SERVICES)('runs %s with the young generation it was measured with (the image sets it too, and NODE_OPTIONS here replaces the image\'s)', (service) => {
+      const { env } = appContainer(manifests, service);
+      const nodeOptions: string = env.find((e: { name: string }) => e.name === 'NODE_OPTIONS')?.value ?? '';
+      expect(nodeOptions.split(/\s+/)).toContain(`--max-semi-space-size=${SERVICE_SEMI_SPACE_MB}`);
     });
 
     it.each(SERVICES)("configures %s so that the service's own environment validation accepts it", (service) => {

@@ -26,7 +26,8 @@ export const LIVE_HOLDERS = `SELECT objid::bigint FROM pg_locks
  * sweep of any relay takes leased rows at once when their holder's lock is gone (`LIVE_HOLDERS`), so
  * a crashed process's events wait for the next sweep, not for their lease to run out. The lease's
  * time still bounds the wait when the holder lives but cannot publish (a stuck process, a broker it
- * cannot reach).
+ * cannot reach), and when its host vanished without closing the connection: PostgreSQL notices that
+ * only by TCP keepalive, long after.
  */
 export class OutboxLeaseHolder {
   private readonly logger = new Logger(OutboxLeaseHolder.name);
