@@ -46,7 +46,8 @@ export class OutboxLeaseHolder {
   /** Takes the lock if it is not held; safe to call on every relay pass. */
   async hold(): Promise<void> {
     if (this.client) return;
-    const client = new Client(this.config());
+    // Bounded, so that a database that does not answer holds up no relay pass for long.
+    const client = new Client({ connectionTimeoutMillis: 10_000, query_timeout: 10_000, ...this.config() });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     this.client = client;

@@ -81,14 +81,21 @@ describe('OutboxRelay: dispatch after commit', () => {
     expect(relay.lease()).toBeNull();
   });
 
-  it('leases nothing while the database refuses its lease-holder lock: commits leave their rows to the sweep', async () => {
+  it('leases nothing while the database refuses its lease-holder lock, and sweeps what commits leave it meanwhile', async () => {
     const fakes = relayWithFakes();
     relay = fakes.relay;
     fakes.holder.refuse = true;
-    jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    const warn = jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
     relay.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => warn.mock.calls.length > 0);
     expect(relay.lease()).toBeNull();
+    fakes.log.length = 0;
+    relay.committed([event()], false);
+    // The running loop sweeps at once, lock or no lock (the claim here finds nothing: it is the call that counts).
+    await until(() => fakes.log.includes('claim'));
+    expect(fakes.log).toContain('claim');
+    expect(warn).toHaveBeenCalledTimes(1); // once per failing streak, not once per pass
+    expect(warn.mock.calls[0][0]).toMatch(/cannot hold the outbox lease holder's lock/);
   });
 
   it('publishes committed events at once, in commit order, and marks each batch in one statement once its confirms are in', async () => {

@@ -100,6 +100,7 @@ export class OutboxRelay {
   /** The dispatch under way, if any: the poller and `drain()` take turns, never the same rows twice. */
   private dispatching: Promise<number> = Promise.resolve(0);
   private sweepRequested = true;
+  private holderFailing = false;
   private lastSweep = 0;
 
   constructor(
@@ -163,10 +164,24 @@ export class OutboxRelay {
   }
 
   private async pass(): Promise<void> {
-    // Until it holds (at start, after a lost session), commits leave their rows to the sweep.
-    await this.holder.hold();
+    await this.holdLeases();
     await this.dispatch();
     if (this.sweepRequested || Date.now() - this.lastSweep >= this.options.outboxPollMs) await this.sweep();
+  }
+
+  /**
+   * Takes the lease holder's lock if it is not held (at start, after a lost session). Until it holds,
+   * commits leave their rows to the sweep, which needs no lock: a failure here is logged once and
+   * tried again on the next pass, and never stops this pass from publishing.
+   */
+  private async holdLeases(): Promise<void> {
+    try {
+      await this.holder.hold();
+      this.holderFailing = false;
+    } catch (error) {
+      if (!this.holderFailing) this.logger.warn(`cannot hold the outbox lease holder's lock, so commits leave their events to the sweep until it can: ${(error as Error).message}`);
+      this.holderFailing = true;
+    }
   }
 
   /** Publishes the rows handed over after commit, a batch at a time, in the order they came. */
