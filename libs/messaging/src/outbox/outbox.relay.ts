@@ -150,9 +150,9 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.poller.isRunning) return;
     await this.poller.stop();
-    // What this process was given to dispatch goes out before it stops; if it cannot, the lease runs out and the sweep of another replica (or the next start) takes it.
+    // What this process was given to dispatch goes out before it stops. What it could not send is
+    // still leased to it: releasing the holder's lock leaves it to the next sweep of any relay.
     await this.dispatch().catch((error: Error) => this.logger.warn(`dispatch on shutdown failed, left to the sweep: ${error.message}`));
-    // What is still leased to this process goes to the next sweep of any relay, from now.
     await this.holder.release();
     await this.channel?.close();
   }
