@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950, OutboxLeaseHolder1764000000960 } from '@app/messaging';
+import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950 } from '@app/messaging';
 import { Environment, PlatformModule } from '@app/platform';
 import { CallNumbersModule } from './call-numbers/call-numbers.module';
 import { CirculationModule } from './circulation/circulation.module';
@@ -16,7 +16,7 @@ import { RecordsModule } from './records/records.module';
 import { ShelvingModule } from './shelving/shelving.module';
 
 export const CATALOGING_ENTITIES = [BibRecord, CatalogItem, ItemStatusHistory];
-export const CATALOGING_MIGRATIONS = [MessagingTables1764000000000, CatalogingSchema1764000000200, AppliedFacts1764000000201, MessagingRetention1764000000900, OutboxLease1764000000950, OutboxLeaseHolder1764000000960];
+export const CATALOGING_MIGRATIONS = [MessagingTables1764000000000, CatalogingSchema1764000000200, AppliedFacts1764000000201, MessagingRetention1764000000900, OutboxLease1764000000950];
 
 @Module({})
 export class CatalogingModule {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950, OutboxLeaseHolder1764000000960 } from '@app/messaging';
+import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950 } from '@app/messaging';
 import { PARTNER_WEBHOOK_ENTITIES, PartnersModule } from '@app/partners';
 import { Environment, PlatformModule } from '@app/platform';
 import { BinderyLine } from './bindery/bindery-line.entity';
@@ -18,7 +18,7 @@ import { Vendor } from './vendors/vendor.entity';
 import { VendorsModule } from './vendors/vendors.module';
 
 export const CONSERVATION_ENTITIES = [ItemView, PullRequest, Repair, Vendor, BinderyShipment, BinderyLine, ...PARTNER_WEBHOOK_ENTITIES];
-export const CONSERVATION_MIGRATIONS = [MessagingTables1764000000000, ConservationSchema1764000000300, PartnerWebhooks1764000000310, MessagingRetention1764000000900, OutboxLease1764000000950, OutboxLeaseHolder1764000000960];
+export const CONSERVATION_MIGRATIONS = [MessagingTables1764000000000, ConservationSchema1764000000300, PartnerWebhooks1764000000310, MessagingRetention1764000000900, OutboxLease1764000000950];
 
 @Module({})
 export class ConservationModule {

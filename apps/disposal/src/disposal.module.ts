@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950, OutboxLeaseHolder1764000000960 } from '@app/messaging';
+import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950 } from '@app/messaging';
 import { PARTNER_WEBHOOK_ENTITIES, PartnersModule } from '@app/partners';
 import { Environment, PlatformModule } from '@app/platform';
 import { ItemView } from './item-view/item-view.entity';
@@ -20,7 +20,7 @@ import { Withdrawal } from './withdrawals/withdrawal.entity';
 import { WithdrawalsModule } from './withdrawals/withdrawals.module';
 
 export const DISPOSAL_ENTITIES = [ItemView, WeedingRuleSet, WeedingRun, WeedingCandidate, Withdrawal, Listing, Sale, ItemDisposal, PriceTable, ...PARTNER_WEBHOOK_ENTITIES];
-export const DISPOSAL_MIGRATIONS = [MessagingTables1764000000000, DisposalSchema1764000000400, PartnerWebhooks1764000000410, MessagingRetention1764000000900, OutboxLease1764000000950, OutboxLeaseHolder1764000000960];
+export const DISPOSAL_MIGRATIONS = [MessagingTables1764000000000, DisposalSchema1764000000400, PartnerWebhooks1764000000410, MessagingRetention1764000000900, OutboxLease1764000000950];
 
 @Module({})
 export class DisposalModule {

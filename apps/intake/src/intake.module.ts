@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950, OutboxLeaseHolder1764000000960 } from '@app/messaging';
+import { MessagingRetention1764000000900, MessagingTables1764000000000, OutboxLease1764000000950 } from '@app/messaging';
 import { Environment, PlatformModule } from '@app/platform';
 import { IntakeItem } from './items/intake-item.entity';
 import { ItemsModule } from './items/items.module';
@@ -12,7 +12,7 @@ import { Shipment } from './shipments/shipment.entity';
 import { ShipmentsModule } from './shipments/shipments.module';
 
 export const INTAKE_ENTITIES = [Shipment, IntakeItem, ProcessingStepRecord, ProcessingProfile];
-export const INTAKE_MIGRATIONS = [MessagingTables1764000000000, IntakeSchema1764000000100, VendorStepsOnItem1764000000110, MessagingRetention1764000000900, OutboxLease1764000000950, OutboxLeaseHolder1764000000960];
+export const INTAKE_MIGRATIONS = [MessagingTables1764000000000, IntakeSchema1764000000100, VendorStepsOnItem1764000000110, MessagingRetention1764000000900, OutboxLease1764000000950];
 
 @Module({})
 export class IntakeModule {

@@ -36,33 +36,18 @@ export class MessagingRetention1764000000900 implements MigrationInterface {
 
 /**
  * Outbox rows leased to the relay of the process that wrote them: it publishes them right after
- * commit, and the sweep of other relays leaves them alone until the lease runs out (`OutboxRelay`).
+ * commit. The sweep of any relay leaves them alone while their holder (an advisory lock the process
+ * holds for as long as it lives) is alive and the lease has time left (`OutboxRelay`, `OutboxLeaseHolder`).
  */
 export class OutboxLease1764000000950 implements MigrationInterface {
   name = 'OutboxLease1764000000950';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message ADD COLUMN locked_until timestamptz`);
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message ADD COLUMN locked_until timestamptz, ADD COLUMN lease_holder integer`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN locked_until`);
+    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN lease_holder, DROP COLUMN locked_until`);
   }
 }
 
-/**
- * Outbox rows name the lease holder they are leased to: an advisory lock its process holds for as
- * long as it lives. When the process dies, any relay's sweep takes its rows at once, instead of
- * waiting for their lease to run out (`OutboxLeaseHolder`).
- */
-export class OutboxLeaseHolder1764000000960 implements MigrationInterface {
-  name = 'OutboxLeaseHolder1764000000960';
-
-  async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message ADD COLUMN lease_holder integer`);
-  }
-
-  async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN lease_holder`);
-  }
-}

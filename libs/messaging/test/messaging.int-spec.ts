@@ -9,7 +9,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { defineEvent } from '@app/contracts';
 import {
   DeadLetterQueue, EventConsumer, MessagingHousekeeping, messagingMetrics, MessagingRetention1764000000900, MessagingTables1764000000000, OnEvent, OnEventBatch, Outcome, OUTBOX_CLAIM_SETTINGS, outboxClaimStatement,
-  OUTBOX_HOLDER_LOCK_SPACE, OutboxLease1764000000950, OutboxLeaseHolder1764000000960, OutboxRelay, schemaOf, Transaction, UnitOfWork,
+  OUTBOX_HOLDER_LOCK_SPACE, OutboxLease1764000000950, OutboxRelay, schemaOf, Transaction, UnitOfWork,
 } from '@app/messaging';
 import { createServiceApp, PlatformModule } from '@app/platform';
 import { closeAllBrokerConnections, DATABASE_URL, eventually, TestRun } from '../../../test/support/test-run';
@@ -130,7 +130,7 @@ describe('event backbone (outbox, inbox, dead letters) against real PostgreSQL a
   const moduleFor = (env: ReturnType<TestRun['env']>) => ({
     module: class TestServiceModule {},
     imports: [
-      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900, OutboxLease1764000000950, OutboxLeaseHolder1764000000960] }),
+      PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, NotesTable1764000000001, MessagingRetention1764000000900, OutboxLease1764000000950] }),
       NotesFeature,
     ],
   });

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { ConfirmChannel } from 'amqplib';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { EventEnvelope, ItemListedData, makeCodabarBarcode } from '@app/contracts';
-import { MessagingTables1764000000000, OutboxLease1764000000950, OutboxLeaseHolder1764000000960, schemaOf, UnitOfWork } from '@app/messaging';
+import { MessagingTables1764000000000, OutboxLease1764000000950, schemaOf, UnitOfWork } from '@app/messaging';
 import {
   createPartnerWebhookTables, dropPartnerWebhookTables, PARTNER_WEBHOOK_ENTITIES, PartnerEvents, PartnersModule, SalesItemListedChannel,
 } from '@app/partners';
@@ -29,7 +29,7 @@ const moduleFor = (env: Environment) => ({
       service: 'disposal',
       env,
       entities: PARTNER_WEBHOOK_ENTITIES,
-      migrations: [MessagingTables1764000000000, PartnerWebhookTables1764000000001, OutboxLease1764000000950, OutboxLeaseHolder1764000000960],
+      migrations: [MessagingTables1764000000000, PartnerWebhookTables1764000000001, OutboxLease1764000000950],
     }),
     PartnersModule.forService({ env }),
   ],

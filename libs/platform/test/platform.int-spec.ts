@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Roles } from '@app/auth';
 import { defineEvent, EventEnvelope } from '@app/contracts';
-import { MessagingTables1764000000000, OnEvent, OutboxLease1764000000950, OutboxLeaseHolder1764000000960, Transaction, UnitOfWork } from '@app/messaging';
+import { MessagingTables1764000000000, OnEvent, OutboxLease1764000000950, Transaction, UnitOfWork } from '@app/messaging';
 import { createServiceApp, PlatformModule, PreparingClient } from '@app/platform';
 import { DataSource } from 'typeorm';
 import { bearer } from '../../../test/support/service-app';
@@ -65,7 +65,7 @@ describe('service platform: health, metrics, docs, errors and correlation', () =
     const env = run.env('intake', { SHUTDOWN_GRACE_MS: 1500 });
     const module = {
       module: class PlatformTestModule {},
-      imports: [PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, OutboxLease1764000000950, OutboxLeaseHolder1764000000960] }), PingFeature],
+      imports: [PlatformModule.forService({ service: 'intake', env, entities: [], migrations: [MessagingTables1764000000000, OutboxLease1764000000950] }), PingFeature],
     };
     app = await createServiceApp(module, env, { service: 'intake', title: 'test', description: 'test' });
     await app.listen(0, '127.0.0.1');
