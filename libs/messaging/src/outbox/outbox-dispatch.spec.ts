@@ -34,11 +34,26 @@ function relayWithFakes(options: Partial<MessagingOptions> = {}) {
     },
     close: async () => undefined,
   };
+  // A statement can be held (until its gate opens) or made to fail, to see what the relay does meanwhile.
+  const database = { holdMarks: undefined as Promise<void> | undefined, holdClaims: undefined as Promise<void> | undefined, failNextMark: false };
   const client = {
     query: async (sql: string) => {
-      log.push(sql.includes('WITH claimed') ? 'claim' : sql.includes('UPDATE') ? `mark ${sql}` : sql);
-      // A claim finds nothing: every row here is leased to this relay.
-      return sql.includes('WITH claimed') ? [{ rows: [] }, { rows: [] }, { rows: [] }, { rows: [] }, { rows: [] }] : undefined;
+      const claim = sql.includes('WITH claimed');
+      log.push(claim ? 'claim' : sql.includes('UPDATE') ? `mark ${sql}` : sql);
+      if (claim) {
+        await database.holdClaims;
+        log.push('claim answered');
+        // A claim finds nothing: every row here is leased to this relay.
+        return [{ rows: [] }, { rows: [] }, { rows: [] }, { rows: [] }, { rows: [] }];
+      }
+      if (sql.includes('UPDATE')) {
+        if (database.failNextMark) {
+          database.failNextMark = false;
+          throw new Error('connection lost');
+        }
+        await database.holdMarks;
+      }
+      return undefined;
     },
   };
   const dataSource = {
@@ -50,7 +65,7 @@ function relayWithFakes(options: Partial<MessagingOptions> = {}) {
     dataSource,
     connection,
   );
-  return { relay, log, published, holder, failNextPublish: () => (failNextPublish = true) };
+  return { relay, log, published, holder, database, failNextPublish: () => (failNextPublish = true) };
 }
 
 async function until(condition: () => boolean): Promise<void> {
@@ -119,6 +134,69 @@ describe('OutboxRelay: dispatch after commit', () => {
     expect(fakes.log.indexOf(marks[1])).toBeGreaterThan(fakes.log.indexOf(`publish ${ids[3]}`));
     // No claim: these rows are leased to this relay, and the sweep is not due for a minute.
     expect(fakes.log).not.toContain('claim');
+  });
+
+  it('publishes the next batch while the last one is being marked, and marks the rows confirmed meanwhile in one statement', async () => {
+    const fakes = relayWithFakes({ outboxBatchSize: 1 });
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    fakes.log.length = 0;
+    let openMarks!: () => void;
+    fakes.database.holdMarks = new Promise((resolve) => (openMarks = resolve));
+    const [first, second, third] = [event(), event(), event()];
+    relay.committed([first], true);
+    await until(() => fakes.log.some((line) => line.startsWith('mark')));
+    relay.committed([second, third], true);
+    // The first mark has not answered, and the later commits' events are out all the same.
+    await until(() => fakes.published.length === 3);
+    expect(fakes.published).toEqual([first.id, second.id, third.id]);
+    expect(fakes.log.filter((line) => line.startsWith('mark'))).toHaveLength(1);
+    openMarks();
+    await until(() => fakes.log.filter((line) => line.startsWith('mark')).length === 2);
+    const marks = fakes.log.filter((line) => line.startsWith('mark'));
+    expect(marks[0]).toContain(`'{${first.id}}'`);
+    expect(marks[1]).toContain(`'{${second.id},${third.id}}'`);
+  });
+
+  it('tries a failed mark again, warning once, and a drain returns only once its rows are marked', async () => {
+    const fakes = relayWithFakes();
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
+    const warn = jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    fakes.log.length = 0;
+    fakes.database.failNextMark = true;
+    const row = event();
+    relay.committed([row], true);
+    await relay.drain();
+    expect(fakes.published).toEqual([row.id]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0][0]).toMatch(/cannot mark published outbox rows/);
+    await relay.drain(); // nothing new to publish: the drain still marks the row left over
+    const marks = fakes.log.filter((line) => line.startsWith('mark'));
+    expect(marks).toEqual([expect.stringContaining(row.id), expect.stringContaining(row.id)]);
+    expect(fakes.published).toEqual([row.id]); // marked, not published twice
+  });
+
+  it('sweeps beside dispatch: a claim that takes long holds up no commit\'s events', async () => {
+    const fakes = relayWithFakes();
+    relay = fakes.relay;
+    relay.start();
+    await relay.drain();
+    fakes.log.length = 0;
+    let answerClaim!: () => void;
+    fakes.database.holdClaims = new Promise((resolve) => (answerClaim = resolve));
+    relay.committed([event()], false); // asks for a sweep
+    await until(() => fakes.log.includes('claim'));
+    const leased = event();
+    relay.committed([leased], true);
+    await until(() => fakes.published.includes(leased.id));
+    expect(fakes.published).toEqual([leased.id]);
+    expect(fakes.log).not.toContain('claim answered');
+    answerClaim();
+    await until(() => fakes.log.includes('claim answered'));
   });
 
   it('keeps a batch the broker refused at the head of the queue and publishes all of it on the next pass, unmarked until then', async () => {

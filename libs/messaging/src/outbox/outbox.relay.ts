@@ -69,9 +69,18 @@ export function outboxMarkStatement(schema: string, ids: readonly string[]): str
 /** Most rows waiting in memory for dispatch; a transaction that finds the queue this long leaves its rows to the sweep. */
 export const MAX_DISPATCH_QUEUE = 20_000;
 
+/** Most ids one mark statement carries (they are written into it). */
+const MAX_MARK_BATCH = 2_000;
+
 interface Dispatched {
   event: OutgoingEvent;
   /** Local time after which the row is left to the sweep: half its lease, so the two never overlap. */
+  deadline: number;
+}
+
+/** A row the broker confirmed and the relay has yet to mark published; past its deadline the sweep may take it anyway. */
+interface Unmarked {
+  id: string;
   deadline: number;
 }
 
@@ -81,7 +90,8 @@ interface Dispatched {
  *   leases its rows to it (`locked_until` and `lease_holder`, `lease()`), and hands them over once it has
  *   committed (`committed()`). The relay publishes them from memory, in commit order, waits for the
  *   broker's confirms, then marks them published: no claim query stands between a commit and its
- *   events, and one statement per batch marks them.
+ *   events. Marking is off that path: the next batch is published while the last one is marked, and
+ *   the rows confirmed meanwhile are marked together by the next statement.
  * - The sweep (the safety net): every `outboxPollMs`, and when a transaction wrote rows without a
  *   lease, rows that no relay holds a lease on are claimed with FOR UPDATE SKIP LOCKED, published and
  *   marked in one transaction. It publishes what a crashed or stopped process left behind as soon as
@@ -99,6 +109,13 @@ export class OutboxRelay {
   private queue: Dispatched[] = [];
   /** The dispatch under way, if any: the poller and `drain()` take turns, never the same rows twice. */
   private dispatching: Promise<number> = Promise.resolve(0);
+  /** Confirmed rows waiting for their mark, and the mark under way (one at a time). */
+  private unmarked: Unmarked[] = [];
+  private marking?: Promise<void>;
+  private markFailing = false;
+  /** The sweep under way: it runs beside dispatch, so a claim never holds up a commit's events. */
+  private sweeping?: Promise<number>;
+  private sweepFailures = 0;
   private sweepRequested = true;
   private holderFailing = false;
   private lastSweep = 0;
@@ -150,23 +167,57 @@ export class OutboxRelay {
   async stop(): Promise<void> {
     if (!this.poller.isRunning) return;
     await this.poller.stop();
-    // What this process was given to dispatch goes out before it stops. What it could not send is
-    // still leased to it: releasing the holder's lock leaves it to the next sweep of any relay.
+    await this.sweeping;
+    // What this process was given to dispatch goes out before it stops. What it could not send or
+    // mark is still leased to it: releasing the holder's lock leaves it to the next sweep of any relay.
     await this.dispatch().catch((error: Error) => this.logger.warn(`dispatch on shutdown failed, left to the sweep: ${error.message}`));
+    await this.markConfirmed();
     await this.holder.release();
     await this.channel?.close();
   }
 
-  /** Publishes everything pending now, dispatched and swept; used by the loop and by tests that want a drained outbox. */
+  /** Publishes and marks everything pending now, dispatched and swept; for tests that want a drained outbox. */
   async drain(): Promise<number> {
     const dispatched = await this.dispatch();
-    return dispatched + (await this.sweep());
+    await this.markConfirmed();
+    while (this.sweeping) await this.sweeping;
+    const sweep = this.sweep();
+    this.sweeping = sweep.catch(() => 0).finally(() => (this.sweeping = undefined));
+    return dispatched + (await sweep);
   }
 
   private async pass(): Promise<void> {
     await this.holdLeases();
-    await this.dispatch();
-    if (this.sweepRequested || Date.now() - this.lastSweep >= this.options.outboxPollMs) await this.sweep();
+    const dispatched = this.dispatch();
+    this.startSweepIfDue();
+    // Marks that failed earlier are tried again even when nothing new is dispatched.
+    if (this.unmarked.length > 0) void this.markConfirmed();
+    await dispatched;
+  }
+
+  /**
+   * Starts a sweep when one was asked for or the poll interval has passed, unless one is running.
+   * A failing sweep is logged and tried again later, backing off as the poller does, up to 30 s.
+   */
+  private startSweepIfDue(): void {
+    if (this.sweeping) return;
+    const interval = this.sweepFailures ? Math.min(this.options.outboxPollMs * 2 ** this.sweepFailures, 30_000) : this.options.outboxPollMs;
+    if (!(this.sweepRequested && this.sweepFailures === 0) && Date.now() - this.lastSweep < interval) return;
+    this.sweeping = this.sweep()
+      .then((published) => {
+        this.sweepFailures = 0;
+        return published;
+      })
+      .catch((error: Error) => {
+        this.sweepFailures++;
+        this.logger.warn(`outbox sweep failed (${this.sweepFailures}): ${error.message}`);
+        return 0;
+      })
+      .finally(() => {
+        this.sweeping = undefined;
+        // Asked for while it ran (a commit without a lease): the poller's next pass starts it.
+        if (this.sweepRequested) this.poller.wake();
+      });
   }
 
   /**
@@ -203,14 +254,49 @@ export class OutboxRelay {
         this.queue.splice(0, expired);
         continue;
       }
-      const batch = this.queue.slice(0, this.options.outboxBatchSize).map((entry) => entry.event);
+      const batch = this.queue.slice(0, this.options.outboxBatchSize);
       // A failure leaves the batch at the head of the queue, for the poller's next (backed-off) pass.
-      await this.publish(batch, 'dispatch');
+      await this.publish(
+        batch.map((entry) => entry.event),
+        'dispatch',
+      );
       this.queue.splice(0, batch.length);
-      await this.markPublished(batch.map((event) => event.id));
+      for (const entry of batch) this.unmarked.push({ id: entry.event.id, deadline: entry.deadline });
+      void this.markConfirmed(); // not awaited: the next batch goes out meanwhile
       total += batch.length;
     }
     return total;
+  }
+
+  /**
+   * Marks the confirmed rows published, one statement at a time for all that are waiting. Resolves
+   * when every row confirmed so far has been marked or given up. A mark that fails is tried again
+   * on the next call until the row's deadline; after that the row is left to the sweep, which
+   * publishes it again once its lease runs out (consumers drop the duplicate).
+   */
+  private markConfirmed(): Promise<void> {
+    this.marking ??= this.markWaiting().finally(() => {
+      this.marking = undefined;
+    });
+    return this.marking;
+  }
+
+  private async markWaiting(): Promise<void> {
+    while (this.unmarked.length > 0) {
+      const now = Date.now();
+      const waiting = this.unmarked.splice(0, MAX_MARK_BATCH);
+      const due = waiting.filter((row) => row.deadline > now);
+      if (due.length === 0) continue;
+      try {
+        await this.markPublished(due.map((row) => row.id));
+        this.markFailing = false;
+      } catch (error) {
+        if (!this.markFailing) this.logger.warn(`cannot mark published outbox rows, trying again until their lease is half gone: ${(error as Error).message}`);
+        this.markFailing = true;
+        this.unmarked.unshift(...due);
+        return;
+      }
+    }
   }
 
   private async markPublished(ids: string[]): Promise<void> {
