@@ -140,7 +140,7 @@ describe('shelvers: the shelving list in shelf order, and shelving', () => {
     await shelve(ready.barcode!, librarian).expect(200);
   });
 
-  it('shelves a cart item by item, answering for each', async () => {
+  it('shelves a cart, answering for each barcode: one that cannot be shelved holds back none of the others', async () => {
     const ready = await shelfReady('QA100 .C7', 'lc');
     const done = await shelfReady('QA760 .B5 1999', 'lc');
     const foreign = await shelfReady('QB43.2 .M3', 'lc', { branch: 'NOR' });
@@ -151,15 +151,30 @@ describe('shelvers: the shelving list in shelf order, and shelving', () => {
     const unknown = makeCodabarBarcode('9999', 1);
 
     const response = await service.http().post('/items/shelve').set('Authorization', shelver)
-      .send({ barcodes: [ready.barcode, done.barcode, foreign.barcode, unknown] })
+      .send({ barcodes: [ready.barcode, done.barcode, foreign.barcode, unknown, ready.barcode] })
       .expect(200);
     expect(response.body.results).toEqual([
       { barcode: ready.barcode, ok: true, status: 'AVAILABLE' },
       { barcode: done.barcode, ok: false, status: 'AVAILABLE', error: `item ${done.barcode} is AVAILABLE; only SHELF_READY items can be shelved` },
       { barcode: foreign.barcode, ok: false, error: `item ${foreign.barcode} not found` },
       { barcode: unknown, ok: false, error: `item ${unknown} not found` },
+      // The same book twice on the cart: shelved once, and the second scan says so.
+      { barcode: ready.barcode, ok: false, status: 'AVAILABLE', error: `item ${ready.barcode} is AVAILABLE; only SHELF_READY items can be shelved` },
     ]);
     expect((await get(`/items/${foreign.barcode}`, admin)).body.status).toBe('SHELF_READY');
+    const history = (await get(`/items/${ready.barcode}/history`, admin)).body as { to: string; actor: string; reason: string }[];
+    expect(history.filter((entry) => entry.to === 'AVAILABLE')).toEqual([expect.objectContaining({ actor: 'shelly', reason: 'shelved' })]);
+
+    // A full cart: every book shelved, each with its own history entry and shelving time.
+    const cart = [];
+    for (let i = 0; i < 40; i++) cart.push(await shelfReady(`QA${200 + i} .C${i % 9 + 1}`, 'lc'));
+    for (const item of cart) await untilStatus(item.barcode!, ItemStatus.SHELF_READY);
+    const full = await service.http().post('/items/shelve').set('Authorization', shelver).send({ barcodes: cart.map((item) => item.barcode) }).expect(200);
+    expect(full.body.results).toEqual(cart.map((item) => ({ barcode: item.barcode, ok: true, status: 'AVAILABLE' })));
+    for (const item of cart) {
+      const view = (await get(`/items/${item.barcode}`, admin)).body;
+      expect(view).toMatchObject({ status: 'AVAILABLE', shelvedAt: expect.any(String) });
+    }
 
     const malformed = await service.http().post('/items/shelve').set('Authorization', shelver).send({ barcodes: [ready.barcode, '123'] });
     expect(malformed.status).toBe(400);

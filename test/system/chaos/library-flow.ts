@@ -170,8 +170,8 @@ export class LibraryFlow {
 
   /**
    * Shelves every given item once it is shelf-ready, a cart at a time, until all are AVAILABLE. A
-   * cart is shelved item by item: cataloging killed in the middle of one leaves it half done, and
-   * the retried cart answers the shelved half as already AVAILABLE.
+   * cart is one transaction: cataloging killed during one shelves none of it, and the next round
+   * sends its items again.
    */
   private async shelveAll(barcodes: string[], options: { crashMidCart?: boolean } = {}): Promise<void> {
     const wanted = new Set(barcodes);

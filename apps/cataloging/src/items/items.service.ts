@@ -49,6 +49,14 @@ export class ItemsService {
     });
   }
 
+  /**
+   * The items of a cart by barcode, each that exists locked, in id order (so two lockers of
+   * overlapping sets cannot deadlock): one query for the lot.
+   */
+  async lockByBarcodes(manager: EntityManager, barcodes: readonly string[]): Promise<CatalogItem[]> {
+    return manager.find(CatalogItem, { where: { barcode: In([...new Set(barcodes)]) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** The items that exist of these, locked in id order (so two lockers of overlapping sets cannot deadlock). */
   async lockByIds(manager: EntityManager, ids: readonly string[]): Promise<CatalogItem[]> {
     return manager.find(CatalogItem, { where: { id: In([...ids]) }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' } });

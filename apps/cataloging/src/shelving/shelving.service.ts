@@ -1,11 +1,11 @@
-import { HttpException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthenticatedUser } from '@app/auth';
-import { CALL_NUMBER_SCHEMES, ItemStatus } from '@app/contracts';
+import { Barcode, CALL_NUMBER_SCHEMES, ItemStatus } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { Page, toPage } from '@app/platform';
 import { CatalogItem } from '../items/catalog-item.entity';
-import { ItemLifecycle, ItemStatusConflictError } from '../items/item-lifecycle.service';
+import { ItemLifecycle, ItemStatusConflictError, Move } from '../items/item-lifecycle.service';
 import { ItemRow, ItemView, ITEM_ROW_FROM, toCallNumberView } from '../items/item.view';
 import { ItemsService } from '../items/items.service';
 import { ShelveResultView } from './shelve-cart.dto';
@@ -62,38 +62,46 @@ export class ShelvingService {
     });
   }
 
-  /** A cart: each item on its own, so one that cannot be shelved does not hold back the rest. */
+  /**
+   * A cart, in one transaction: its items locked with one query, every one that can be shelved moved
+   * together (one update, one history insert, its events), and an answer per barcode. An item that is
+   * unknown, foreign or not shelf-ready is its own barcode's answer and holds back none of the rest; a
+   * barcode twice on the cart is shelved once, and its second answer says it is AVAILABLE already.
+   * A server error shelves nothing, so the cart can simply be sent again.
+   */
   async shelveCart(barcodes: string[], user: AuthenticatedUser): Promise<ShelveResultView[]> {
-    const results: ShelveResultView[] = [];
-    for (const barcode of barcodes) {
-      try {
-        const status = await this.uow.run(async (tx) => {
-          const item = await this.items.lockForUser(tx, barcode, user);
-          await this.shelveLocked(tx, item, user);
-          return item.status;
-        });
-        results.push({ barcode, ok: true, status });
-      } catch (error) {
-        // A client mistake about one item (unknown, foreign, not shelf-ready) is that item's answer only.
-        if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
-        const status = error instanceof NotFoundException ? undefined : await this.currentStatus(barcode);
-        results.push({ barcode, ok: false, ...(status ? { status } : {}), error: error.message });
-      }
-    }
-    return results;
-  }
-
-  private async currentStatus(barcode: string): Promise<ItemStatus | undefined> {
-    const [row] = (await this.dataSource.query(`SELECT status FROM catalog_item WHERE barcode = $1`, [barcode.trim()])) as { status: ItemStatus }[];
-    return row?.status;
+    // The DTO admits only valid barcodes; normalised as a single item's path would be.
+    const normalised = barcodes.map((barcode) => Barcode.parse(barcode).value);
+    return this.uow.run(async (tx) => {
+      const items = new Map((await this.items.lockByBarcodes(tx.manager, normalised)).map((item) => [item.barcode, item]));
+      const at = new Date();
+      const moves: Move[] = [];
+      const moving = new Set<CatalogItem>();
+      const answers = barcodes.map((barcode, i): ShelveResultView | CatalogItem => {
+        const item = items.get(normalised[i]);
+        if (!item || !user.canActForBranch(item.branch)) return { barcode, ok: false, error: `item ${normalised[i]} not found` };
+        if (moving.has(item)) return item; // answered once the first one has moved it
+        if (item.status !== ItemStatus.SHELF_READY) return notShelfReady(barcode, item);
+        moves.push({ item, to: ItemStatus.AVAILABLE, options: { actor: user.id, reason: 'shelved', at, set: { shelvedAt: at } } });
+        moving.add(item);
+        return { barcode, ok: true, status: ItemStatus.AVAILABLE };
+      });
+      if (moves.length > 0) await this.lifecycle.transitionAll(tx, moves);
+      return answers.map((answer, i) => (answer instanceof CatalogItem ? notShelfReady(barcodes[i], answer) : answer));
+    });
   }
 
   private async shelveLocked(tx: Transaction, item: CatalogItem, user: AuthenticatedUser): Promise<void> {
     // The table would let other statuses become AVAILABLE; shelving is only for what is on the cart.
-    if (item.status !== ItemStatus.SHELF_READY) {
-      throw new ItemStatusConflictError(item, `only ${ItemStatus.SHELF_READY} items can be shelved`);
-    }
+    if (item.status !== ItemStatus.SHELF_READY) throw new ItemStatusConflictError(item, ONLY_SHELF_READY);
     const at = new Date();
     await this.lifecycle.transition(tx, item, ItemStatus.AVAILABLE, { actor: user.id, reason: 'shelved', at, set: { shelvedAt: at } });
   }
+}
+
+const ONLY_SHELF_READY = `only ${ItemStatus.SHELF_READY} items can be shelved`;
+
+/** A cart's answer for an item it could not shelve, as `POST /items/:barcode/shelve` would have refused it. */
+function notShelfReady(barcode: string, item: CatalogItem): ShelveResultView {
+  return { barcode, ok: false, status: item.status, error: new ItemStatusConflictError(item, ONLY_SHELF_READY).message };
 }
