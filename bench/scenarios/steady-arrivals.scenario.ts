@@ -21,9 +21,11 @@ export interface SteadyPlan {
   /** Length of each step of the search for the highest sustained rate. */
   stepSeconds: number;
   /**
-   * Arrivals at `rate` just before the measured phase, not measured: a deployed intake has been taking
-   * single-item shipments, its per-request path compiled. The warm-up (a bulk receipt) runs that path
-   * once, and without a lead-in the measured phase's first second held most of its slowest 1 %.
+   * Arrivals at `rate` just before the measured phase, as long as the phase, not measured: a deployed
+   * service has long since compiled its hot paths. After the warm-up (a bulk receipt) and a 2 s
+   * lead-in, V8 was still optimizing them all through the phase (`--trace-opt`: intake 0.8–1.4 s of
+   * compile time per 2 s, 20 % of its on-CPU samples under `perf`), and settled after about 25 s of
+   * the process's life; with a 10–12 s lead-in the phase saw a tenth of that.
    */
   leadInSeconds: number;
 }
@@ -31,7 +33,7 @@ export interface SteadyPlan {
 export function steadyPlan(items: number, rate: number): SteadyPlan {
   const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
   const phaseSeconds = clamp(items / rate, 1, 10);
-  return { rate, phaseSeconds, stepSeconds: clamp(items / (2 * rate), 1, 5), leadInSeconds: clamp(phaseSeconds / 5, 0.5, 2) };
+  return { rate, phaseSeconds, stepSeconds: clamp(items / (2 * rate), 1, 5), leadInSeconds: phaseSeconds };
 }
 
 interface PhaseResult {
@@ -52,7 +54,7 @@ interface PhaseResult {
 
 /**
  * Steady arrivals: single-item shipments on a fixed schedule (open loop: a slow answer does not delay
- * the next arrival), after a short lead-in at the same rate. Latency from intake's commit of the item
+ * the next arrival), after a lead-in at the same rate. Latency from intake's commit of the item
  * to cataloging's first transition of it (and, beside it, from intake's receipt of the request), read
  * from the tables. Then a search for the highest rate the system sustains.
  */
