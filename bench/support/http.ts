@@ -5,6 +5,8 @@ export interface HttpResponse<T = unknown> {
   body: T;
   /** From the first byte written to the last byte read, in milliseconds. */
   ms: number;
+  /** From the first byte written to the status line and headers, in milliseconds (the body may still be coming). */
+  headersMs: number;
 }
 
 /**
@@ -46,6 +48,7 @@ export class JsonClient {
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, agent: this.agent, timeout: timeoutMs }, (res) => {
+        const headersMs = performance.now() - started;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
@@ -57,7 +60,7 @@ export class JsonClient {
           } catch {
             // not JSON: keep the text for the error message
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed as T, ms: performance.now() - started });
+          resolve({ status: res.statusCode ?? 0, body: parsed as T, ms: performance.now() - started, headersMs });
         });
       });
       req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out after ${timeoutMs} ms`)));
