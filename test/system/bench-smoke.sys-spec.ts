@@ -115,6 +115,15 @@ describe('the benchmark in small mode (system)', () => {
     expect(figure('steady.p50Ms').median).toBeGreaterThan(0);
   });
 
+  it('times the bulk POST to its status line and to its whole answer, the first no later than the second', () => {
+    const bulk = results().scenarios.bulk;
+    if (!bulk || bulk.status !== 'ok') return; // not asked for
+    const figure = (key: string) => bulk.figures.find((f) => f.key === key)!;
+    expect(figure('bulk.timeToStatusLineS').median).toBeGreaterThan(0);
+    expect(figure('bulk.timeToStatusLineS').max).toBeLessThanOrEqual(figure('bulk.timeTo201S').max);
+    expect(figure('bulk.timeToStatusLineS').median).toBeLessThanOrEqual(figure('bulk.timeTo201S').median);
+  });
+
   it('works every activity of the mixed day and leaves each item in the status its path ends in', () => {
     const mixed = results().scenarios.mixed;
     if (!mixed || mixed.status !== 'ok') return; // not asked for, or reported unavailable above
