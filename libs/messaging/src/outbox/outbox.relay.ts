@@ -270,9 +270,9 @@ export class OutboxRelay {
 
   /**
    * Marks the confirmed rows published, one statement at a time for all that are waiting. Resolves
-   * when every row confirmed so far has been marked or given up. A mark that fails is tried again
-   * on the next call until the row's deadline; after that the row is left to the sweep, which
-   * publishes it again once its lease runs out (consumers drop the duplicate).
+   * once every row confirmed so far is marked, or a mark has failed: its rows wait for the next call
+   * (the next batch, pass or drain) until their deadline; after that they are left to the sweep,
+   * which publishes them again once their lease runs out (consumers drop the duplicate).
    */
   private markConfirmed(): Promise<void> {
     this.marking ??= this.markWaiting().finally(() => {
