@@ -50,4 +50,3 @@ export class OutboxLease1764000000950 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "${schemaOf(queryRunner)}".outbox_message DROP COLUMN lease_holder, DROP COLUMN locked_until`);
   }
 }
-

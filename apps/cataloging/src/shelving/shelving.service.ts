@@ -5,7 +5,7 @@ import { Barcode, CALL_NUMBER_SCHEMES, ItemStatus } from '@app/contracts';
 import { Transaction, UnitOfWork } from '@app/messaging';
 import { Page, toPage } from '@app/platform';
 import { CatalogItem } from '../items/catalog-item.entity';
-import { ItemLifecycle, ItemStatusConflictError, Move } from '../items/item-lifecycle.service';
+import { ItemLifecycle, ItemStatusConflictError, Move, TransitionOptions } from '../items/item-lifecycle.service';
 import { ItemRow, ItemView, ITEM_ROW_FROM, toCallNumberView } from '../items/item.view';
 import { ItemsService } from '../items/items.service';
 import { ShelveResultView } from './shelve-cart.dto';
@@ -82,7 +82,7 @@ export class ShelvingService {
         if (!item || !user.canActForBranch(item.branch)) return { barcode, ok: false, error: `item ${normalised[i]} not found` };
         if (moving.has(item)) return item; // answered once the first one has moved it
         if (item.status !== ItemStatus.SHELF_READY) return notShelfReady(barcode, item);
-        moves.push({ item, to: ItemStatus.AVAILABLE, options: { actor: user.id, reason: 'shelved', at, set: { shelvedAt: at } } });
+        moves.push({ item, to: ItemStatus.AVAILABLE, options: shelvedBy(user, at) });
         moving.add(item);
         return { barcode, ok: true, status: ItemStatus.AVAILABLE };
       });
@@ -94,12 +94,16 @@ export class ShelvingService {
   private async shelveLocked(tx: Transaction, item: CatalogItem, user: AuthenticatedUser): Promise<void> {
     // The table would let other statuses become AVAILABLE; shelving is only for what is on the cart.
     if (item.status !== ItemStatus.SHELF_READY) throw new ItemStatusConflictError(item, ONLY_SHELF_READY);
-    const at = new Date();
-    await this.lifecycle.transition(tx, item, ItemStatus.AVAILABLE, { actor: user.id, reason: 'shelved', at, set: { shelvedAt: at } });
+    await this.lifecycle.transition(tx, item, ItemStatus.AVAILABLE, shelvedBy(user, new Date()));
   }
 }
 
 const ONLY_SHELF_READY = `only ${ItemStatus.SHELF_READY} items can be shelved`;
+
+/** The move to AVAILABLE a shelver makes, alone or with a cart. */
+function shelvedBy(user: AuthenticatedUser, at: Date): TransitionOptions {
+  return { actor: user.id, reason: 'shelved', at, set: { shelvedAt: at } };
+}
 
 /** A cart's answer for an item it could not shelve, as `POST /items/:barcode/shelve` would have refused it. */
 function notShelfReady(barcode: string, item: CatalogItem): ShelveResultView {

@@ -78,12 +78,6 @@ interface Dispatched {
   deadline: number;
 }
 
-/** A row the broker confirmed and the relay has yet to mark published; past its deadline the sweep may take it anyway. */
-interface Unmarked {
-  id: string;
-  deadline: number;
-}
-
 /**
  * Publishes committed outbox rows, on two paths:
  * - Dispatch after commit (the usual path): a transaction that writes events while this relay runs
@@ -109,8 +103,8 @@ export class OutboxRelay {
   private queue: Dispatched[] = [];
   /** The dispatch under way, if any: the poller and `drain()` take turns, never the same rows twice. */
   private dispatching: Promise<number> = Promise.resolve(0);
-  /** Confirmed rows waiting for their mark, and the mark under way (one at a time). */
-  private unmarked: Unmarked[] = [];
+  /** Confirmed rows waiting for their mark (past its deadline a row is the sweep's), and the mark under way (one at a time). */
+  private unmarked: Dispatched[] = [];
   private marking?: Promise<void>;
   private markFailing = false;
   /** The sweep under way: it runs beside dispatch, so a claim never holds up a commit's events. */
@@ -261,7 +255,7 @@ export class OutboxRelay {
         'dispatch',
       );
       this.queue.splice(0, batch.length);
-      for (const entry of batch) this.unmarked.push({ id: entry.event.id, deadline: entry.deadline });
+      this.unmarked.push(...batch);
       void this.markConfirmed(); // not awaited: the next batch goes out meanwhile
       total += batch.length;
     }
@@ -288,7 +282,7 @@ export class OutboxRelay {
       const due = waiting.filter((row) => row.deadline > now);
       if (due.length === 0) continue;
       try {
-        await this.markPublished(due.map((row) => row.id));
+        await this.markPublished(due.map((row) => row.event.id));
         this.markFailing = false;
       } catch (error) {
         if (!this.markFailing) this.logger.warn(`cannot mark published outbox rows, trying again until their lease is half gone: ${(error as Error).message}`);
