@@ -1,9 +1,12 @@
+import { DataSource } from 'typeorm';
 import { ItemStatus } from '@app/contracts';
 import { bearer, RunningService, startService } from '../../../test/support/service-app';
 import { messagingMetrics } from '@app/messaging';
 import { publishBurst } from '../../../test/support/events';
+import { expectLocksInIdOrder } from '../../../test/support/lock-order';
 import { eventually, TestRun } from '../../../test/support/test-run';
 import { ConservationModule } from '../src/conservation.module';
+import { ItemViewService } from '../src/item-view/item-view.service';
 import { catalogItem, catalogMoves, deliver, itemUpdated, statusChanged } from './conservation-test-kit';
 
 describe("conservation's read model of items, fed by cataloging's events", () => {
@@ -116,6 +119,22 @@ describe("conservation's read model of items, fed by cataloging's events", () =>
     unknown.version = 2;
     await deliver(run, statusChanged(unknown, { snapshot: false }));
     expect(await row(unknown.itemId)).toBeUndefined();
+  });
+
+  it('locks a batch’s items in id order, as a bindery lot does, so two writers of the same items never deadlock', async () => {
+    const items = Array.from({ length: 6 }, () => catalogItem());
+    for (const item of items) await catalogMoves(run, item, ItemStatus.AVAILABLE);
+    const dataSource = service.app.get(DataSource);
+    const views = service.app.get(ItemViewService);
+    // Highest id first: a write that locked in the order it was given would take a high row before the held low one.
+    const descending = [...items].sort((a, b) => b.itemId.localeCompare(a.itemId));
+    const facts = (status: ItemStatus, version: number, withSnapshot: boolean) =>
+      descending.map((item) => ({ itemId: item.itemId, barcode: item.barcode, branch: item.branch, status, version, ...(withSnapshot ? { item: item.snapshot } : {}) }));
+    const ids = items.map((item) => item.itemId);
+    const table = `"${schema}".item_view`;
+    await expectLocksInIdOrder(table, 'id', ids, () => dataSource.transaction((manager) => views.apply(manager, ...facts(ItemStatus.IN_REPAIR, 3, true))));
+    await expectLocksInIdOrder(table, 'id', ids, () => dataSource.transaction((manager) => views.apply(manager, ...facts(ItemStatus.AVAILABLE, 4, false))));
+    for (const item of items) expect(await row(item.itemId)).toMatchObject({ status: 'AVAILABLE', version: 4 });
   });
 
   it('takes a new call number from cataloging.item.updated, in version order', async () => {

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { EventEnvelope, ItemSnapshot, ItemStatus, ItemStatusChanged, ItemUpdated } from '@app/contracts';
 import { messagingMetrics } from '@app/messaging';
 import { RunningService } from '../../../test/support/service-app';
 import { publishBurst } from '../../../test/support/events';
+import { expectLocksInIdOrder } from '../../../test/support/lock-order';
 import { eventually, TestRun } from '../../../test/support/test-run';
+import { ItemViewService } from '../src/item-view/item-view.service';
 import { envelope, nextBarcode, nextIsbn, startDisposal } from './disposal-test-kit';
 
 describe("disposal's read model of items, fed by cataloging's events in bursts", () => {
@@ -76,5 +79,26 @@ describe("disposal's read model of items, fed by cataloging's events in bursts",
       .sort((a, b) => a.item_id.localeCompare(b.item_id));
     expect(rows).toEqual(expected);
     expect((await batched()) - batchedBefore).toBeGreaterThan(0);
+  });
+  it('locks a batch’s items in id order, so two writers of the same items (another replica’s batch) never deadlock', async () => {
+    const items = Array.from({ length: 6 }, () => ({ itemId: randomUUID(), barcode: nextBarcode() }));
+    const snapshot: ItemSnapshot = {
+      recordId: randomUUID(), title: 'A weeded book', creators: [], isbn: null, issn: null, publicationYear: 1990, materialType: 'book',
+      collection: 'Adult Nonfiction', callNumber: null, callNumberScheme: null, shelfKey: null, checkoutCount: 0, lastCirculatedAt: null,
+      shelvedAt: null, conditions: [],
+    };
+    // Highest id first: a write that locked in the order it was given would take a high row before the held low one.
+    const descending = [...items].sort((a, b) => b.itemId.localeCompare(a.itemId));
+    const facts = (status: ItemStatus, version: number, withSnapshot: boolean) =>
+      descending.map((item) => ({ itemId: item.itemId, barcode: item.barcode, branch: 'CEN', status, version, ...(withSnapshot ? { item: snapshot } : {}) }));
+    const dataSource = service.app.get(DataSource);
+    const views = service.app.get(ItemViewService);
+    await dataSource.transaction((manager) => views.apply(manager, ...facts(ItemStatus.AVAILABLE, 1, true)));
+    const ids = items.map((item) => item.itemId);
+    const table = `"${schema}".item_view`;
+    await expectLocksInIdOrder(table, 'item_id', ids, () => dataSource.transaction((manager) => views.apply(manager, ...facts(ItemStatus.AVAILABLE, 2, true))));
+    await expectLocksInIdOrder(table, 'item_id', ids, () => dataSource.transaction((manager) => views.apply(manager, ...facts(ItemStatus.WITHDRAWN, 3, false))));
+    const rows = await run.query<{ status: string; version: number }>(`SELECT status, version FROM ${table} WHERE item_id = ANY($1)`, [ids]);
+    expect(rows).toEqual(items.map(() => ({ status: 'WITHDRAWN', version: 3 })));
   });
 });

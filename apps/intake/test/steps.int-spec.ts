@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { ItemStatusChanged } from '@app/contracts';
-import { DeadLetterQueue, messagingMetrics } from '@app/messaging';
+import { ItemStatusChanged, ItemStatusChangedData } from '@app/contracts';
+import { DeadLetterQueue, messagingMetrics, UnitOfWork } from '@app/messaging';
 import { buildEvent, publishBurst } from '../../../test/support/events';
+import { expectLocksInIdOrder } from '../../../test/support/lock-order';
 import { bearer, RunningService } from '../../../test/support/service-app';
 import { eventually, TestRun } from '../../../test/support/test-run';
+import { ItemsService } from '../src/items/items.service';
 import { EventTap, line, newBarcode, publishAsCataloging, startIntake } from './intake-fixtures';
 
 interface Received {
@@ -221,6 +223,21 @@ describe('intake: processing steps and what cataloging tells intake (real Postgr
     expect(statuses).toHaveLength(items.length);
     expect(statuses.every((row) => row.status === 'SHELF_READY' && row.status_version === 3)).toBe(true);
     expect((await batched()) - batchedBefore).toBeGreaterThan(0);
+  });
+
+  it('takes a batch of status changes in item id order, as a cart locks its items, so the two never deadlock', async () => {
+    const items = await receive(Array.from({ length: 6 }, () => line.book()));
+    // Highest id first: a write that locked in the order it was given would take a high row before the held low one.
+    const changes = [...items]
+      .sort((a, b) => b.id.localeCompare(a.id))
+      .map((item) => ({ itemId: item.id, barcode: item.barcode, branch: 'CEN', from: 'RECEIVED', to: 'IN_PROCESS', version: 2, actor: 'cat-cora', reason: null }));
+    const uow = intake.app.get(UnitOfWork);
+    const itemsService = intake.app.get(ItemsService);
+    await expectLocksInIdOrder(`"${run.schemaFor('intake')}".item`, 'id', items.map((item) => item.id), () =>
+      uow.run((tx) => itemsService.recordStatusChanges(changes as ItemStatusChangedData[], tx)),
+    );
+    const statuses = await run.query<{ status: string }>(`SELECT status FROM "${run.schemaFor('intake')}".item WHERE id = ANY($1)`, [items.map((item) => item.id)]);
+    expect(statuses.map((row) => row.status)).toEqual(items.map(() => 'IN_PROCESS'));
   });
 
   it('lists items by status, shipment and pending work, within the caller’s branches, in pages', async () => {

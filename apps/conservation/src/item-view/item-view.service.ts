@@ -22,7 +22,9 @@ export class ItemViewService {
    * Applies facts only where their version is newer than what we hold: a late or replayed event never
    * moves an item backwards. A fact without the item snapshot can only update a row we know; we
    * cannot show an item we know nothing else about, so such a fact about a new item is dropped.
-   * A whole batch of facts takes two statements (see `newestFactsPerItem`).
+   * A whole batch of facts takes two statements (see `newestFactsPerItem`). Both lock their rows in
+   * id order, as a bindery lot does (`UPDATE … FROM` alone locks in the order its join yields, and
+   * two writers of the same items in different orders deadlock).
    */
   async apply(manager: EntityManager, ...facts: ItemFact[]): Promise<void> {
     const { withSnapshot, withoutSnapshot } = newestFactsPerItem(facts);
@@ -38,6 +40,7 @@ export class ItemViewService {
          SELECT f.*, now() FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, barcode text, branch text, status text, version integer,
            record_id uuid, title text, creators text[], material_type text, collection text, call_number text,
            call_number_scheme text, shelf_key text)
+         ORDER BY f.id
          ON CONFLICT (id) DO UPDATE SET
            barcode = EXCLUDED.barcode, branch = EXCLUDED.branch, status = EXCLUDED.status, version = EXCLUDED.version,
            record_id = EXCLUDED.record_id, title = EXCLUDED.title, creators = EXCLUDED.creators,
@@ -51,9 +54,10 @@ export class ItemViewService {
       const rows = withoutSnapshot.map(({ itemId, barcode, branch, status, version }) => ({ id: itemId, barcode, branch, status, version }));
       await manager.query(
         `UPDATE item_view v SET status = f.status, version = f.version, branch = f.branch, barcode = COALESCE(f.barcode, v.barcode), updated_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, barcode text, branch text, status text, version integer)
-          WHERE v.id = f.id AND v.version < f.version`,
-        [JSON.stringify(rows)],
+           FROM (SELECT id FROM item_view WHERE id = ANY($2::uuid[]) ORDER BY id FOR UPDATE) AS locked,
+                jsonb_to_recordset($1::jsonb) AS f(id uuid, barcode text, branch text, status text, version integer)
+          WHERE v.id = locked.id AND v.id = f.id AND v.version < f.version`,
+        [JSON.stringify(rows), rows.map((row) => row.id)],
       );
     }
   }

@@ -48,7 +48,11 @@ export function itemViewFromRow(row: Record<string, unknown>): ItemView {
  */
 @Injectable()
 export class ItemViewService {
-  /** Applies facts where they are newer; a whole batch in two statements (see `newestFactsPerItem`). */
+  /**
+   * Applies facts where they are newer; a whole batch in two statements (see `newestFactsPerItem`),
+   * each locking its rows in item id order (`UPDATE … FROM` alone locks in the order its join yields,
+   * and two writers of the same items in different orders deadlock).
+   */
   async apply(manager: EntityManager, ...facts: ItemFact[]): Promise<void> {
     const { withSnapshot, withoutSnapshot } = newestFactsPerItem(facts);
     if (withSnapshot.length > 0) {
@@ -65,6 +69,7 @@ export class ItemViewService {
       await manager.query(
         prepared(`INSERT INTO item_view (${columns.join(', ')}, updated_at)
          SELECT ${columns.map((column) => `f.${column}`).join(', ')}, now() FROM jsonb_to_recordset($1::jsonb) AS f(${RECORD_TYPES})
+         ORDER BY f.item_id
          ON CONFLICT (item_id) DO UPDATE SET ${updates}, updated_at = now() WHERE item_view.version < EXCLUDED.version`),
         [JSON.stringify(rows)],
       );
@@ -74,9 +79,10 @@ export class ItemViewService {
       const rows = withoutSnapshot.map(({ itemId, status, version }) => ({ item_id: itemId, status, version }));
       await manager.query(
         `UPDATE item_view v SET status = f.status, version = f.version, updated_at = now()
-           FROM jsonb_to_recordset($1::jsonb) AS f(item_id uuid, status text, version integer)
-          WHERE v.item_id = f.item_id AND v.version < f.version`,
-        [JSON.stringify(rows)],
+           FROM (SELECT item_id FROM item_view WHERE item_id = ANY($2::uuid[]) ORDER BY item_id FOR UPDATE) AS locked,
+                jsonb_to_recordset($1::jsonb) AS f(item_id uuid, status text, version integer)
+          WHERE v.item_id = locked.item_id AND v.item_id = f.item_id AND v.version < f.version`,
+        [JSON.stringify(rows), rows.map((row) => row.item_id)],
       );
     }
   }

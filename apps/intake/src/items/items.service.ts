@@ -79,11 +79,14 @@ export class ItemsService {
   async recordStatusChanges(changes: readonly ItemStatusChangedData[], tx: Transaction): Promise<void> {
     // Only the newest change of each item can matter; one statement for a whole batch of them.
     const newest = newestPerItem(changes).map((change) => ({ id: change.itemId, status: change.to, version: change.version }));
+    // The rows are locked in id order first, as a cart locks them (`lockForSteps`): an UPDATE … FROM
+    // locks in whatever order its join yields, and a cart sharing two items then deadlocked with it.
     await tx.manager.query(
       `UPDATE item i SET status = f.status, status_version = f.version
-         FROM jsonb_to_recordset($1::jsonb) AS f(id uuid, status text, version integer)
-        WHERE i.id = f.id AND i.status_version < f.version`,
-      [JSON.stringify(newest)],
+         FROM (SELECT id FROM item WHERE id = ANY($2::uuid[]) ORDER BY id FOR UPDATE) AS locked,
+              jsonb_to_recordset($1::jsonb) AS f(id uuid, status text, version integer)
+        WHERE i.id = locked.id AND i.id = f.id AND i.status_version < f.version`,
+      [JSON.stringify(newest), newest.map((change) => change.id)],
     );
   }
 }

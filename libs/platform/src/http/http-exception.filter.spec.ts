@@ -1,6 +1,6 @@
 import { ArgumentsHost, ConflictException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
-import { HttpExceptionFilter, isTransientDatabaseFailure } from './http-exception.filter';
+import { HttpExceptionFilter, transientDatabaseFailure } from './http-exception.filter';
 
 function answer(exception: unknown) {
   const sent: { status?: number; body?: Record<string, unknown>; headers: Record<string, string> } = { headers: {} };
@@ -30,9 +30,21 @@ describe('errors leaving a service', () => {
   });
 
   it('treats deadlocks and serialization failures as transient, and other database errors as 500', () => {
-    expect(isTransientDatabaseFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe(true);
-    expect(isTransientDatabaseFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(transientDatabaseFailure(Object.assign(new Error('deadlock detected'), { code: '40P01' }))).toBe('collision');
+    expect(transientDatabaseFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {}))).toBe('unavailable');
+    expect(transientDatabaseFailure(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
     expect(answer(new Error('something unexpected')).status).toBe(500);
+  });
+
+  it('says that nothing changed when the database undid the transaction (a deadlock), unlike a lost connection', () => {
+    for (const code of ['40P01', '40001']) {
+      const undone = new QueryFailedError('SELECT … FOR UPDATE', [], Object.assign(new Error('deadlock detected'), { code }));
+      const sent = answer(undone);
+      expect(sent).toMatchObject({ status: 503, headers: { 'Retry-After': '1' } });
+      expect(sent.body?.message).toBe('the change collided with another change to the same records and was undone; nothing was changed; try again');
+    }
+    const lost = answer(new QueryFailedError('COMMIT', [], Object.assign(new Error('terminating connection'), { code: '57P01' })));
+    expect(lost.body?.message).toBe('the database connection was interrupted; check whether the change was made, then try again');
   });
 
   it('names the body at fault when the HTTP server refuses it, with the status phrase clients know', () => {

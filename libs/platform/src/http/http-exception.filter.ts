@@ -4,14 +4,22 @@ import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { bodyTooLargeMessage } from './json-body';
 
-/** PostgreSQL failures that say nothing about the request: the database went away or asked for a retry. */
-const TRANSIENT_DATABASE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300', '40001', '40P01']);
+/** PostgreSQL's word that the transaction was undone because of another one: a deadlock, a serialization failure. */
+const COLLISION_CODES = new Set(['40001', '40P01']);
+/** PostgreSQL failures that say the database went away (or is full of connections). */
+const UNAVAILABLE_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '53300']);
 
-export function isTransientDatabaseFailure(exception: unknown): boolean {
+/**
+ * What a database failure that says nothing about the request was: `collision` — PostgreSQL undid the
+ * transaction, so nothing changed and the same request can simply be sent again; `unavailable` — the
+ * connection went away, perhaps after the commit. Null for any other failure.
+ */
+export function transientDatabaseFailure(exception: unknown): 'collision' | 'unavailable' | null {
   const error = exception as { code?: string; driverError?: { code?: string }; message?: string } | undefined;
   const code = error?.driverError?.code ?? error?.code;
-  if (code && TRANSIENT_DATABASE_CODES.has(code)) return true;
-  return /Connection terminated|ECONNREFUSED|ECONNRESET|Connection terminated unexpectedly|timeout exceeded when trying to connect/i.test(error?.message ?? '');
+  if (code && COLLISION_CODES.has(code)) return 'collision';
+  if (code && UNAVAILABLE_CODES.has(code)) return 'unavailable';
+  return /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect/i.test(error?.message ?? '') ? 'unavailable' : null;
 }
 
 /** What the HTTP server says of a body it could not take (Fastify's `FST_ERR_CTP_*` errors). */
@@ -60,7 +68,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const body = typeof payload === 'string' ? { statusCode: status, error: HttpStatus[status], message: payload } : { statusCode: status, ...payload };
       return [status, body];
     }
-    if (isTransientDatabaseFailure(exception)) {
+    const transient = transientDatabaseFailure(exception);
+    if (transient === 'collision') {
+      // Every multi-row writer locks in id order, so this should not happen; when it does, say so loudly.
+      this.logger.warn(`transaction undone by the database: ${(exception as Error).message}`);
+      return [503, {
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'the change collided with another change to the same records and was undone; nothing was changed; try again',
+      }];
+    }
+    if (transient === 'unavailable') {
       this.logger.warn(`database unavailable: ${(exception as Error).message}`);
       return [503, {
         statusCode: 503,
