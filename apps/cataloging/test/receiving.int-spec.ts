@@ -111,24 +111,30 @@ describe('cataloging receives items from intake', () => {
     expect(rows[0].reason).toContain('Acme Books');
   });
 
-  it('publishes cataloging.item.status-changed for every change, with versions', async () => {
+  it('publishes the status an arrival is committed with, once: the receipt itself is announced by intake’s event', async () => {
     const data = receivedData();
-    await publish(run, received(data));
-    await eventually(() => expect(probe.of('cataloging.item.status-changed', data.itemId)).toHaveLength(2));
-    const [first, second] = probe.of('cataloging.item.status-changed', data.itemId);
-    expect(first.data).toEqual({
-      itemId: data.itemId, barcode: data.barcode, branch: 'CEN', from: null, to: 'RECEIVED', version: 1, actor: 'tech-anna', reason: expect.any(String),
-      item: expect.objectContaining({ recordId: expect.any(String) }),
-    });
-    expect(second.data).toMatchObject({
-      from: 'RECEIVED',
-      to: 'AWAITING_CALL_NUMBER',
-      version: 2,
+    const event = received(data);
+    await publish(run, event);
+    await eventually(() => expect(probe.of('cataloging.item.status-changed', data.itemId)).toHaveLength(1));
+    const [published] = probe.of('cataloging.item.status-changed', data.itemId);
+    expect(published.data).toEqual({
+      itemId: data.itemId, barcode: data.barcode, branch: 'CEN', from: 'RECEIVED', to: 'AWAITING_CALL_NUMBER', version: 2, actor: 'tech-anna', reason: expect.any(String),
       // The item as it now is, for other services' read models.
-      item: { title: 'A Test Title', materialType: 'book', collection: 'Adult Nonfiction', callNumber: null, checkoutCount: 0, conditions: [] },
+      item: expect.objectContaining({ title: 'A Test Title', materialType: 'book', collection: 'Adult Nonfiction', callNumber: null, checkoutCount: 0, conditions: [] }),
     });
-    expect(second.branch).toBe('CEN');
-    expect(second.producer).toBe('cataloging');
+    expect(published).toMatchObject({ branch: 'CEN', producer: 'cataloging', causationId: event.id, correlationId: event.correlationId });
+    // The outbox holds what the transaction published: one status change, not one for RECEIVED as well.
+    const outbox = await run.query<{ version: number }>(
+      `SELECT (payload::jsonb -> 'data' ->> 'version')::int AS version FROM "${run.schemaFor('cataloging')}".outbox_message
+        WHERE type = 'cataloging.item.status-changed' AND payload::jsonb -> 'data' ->> 'itemId' = $1`,
+      [data.itemId],
+    );
+    expect(outbox).toEqual([{ version: 2 }]);
+    // The history still has both steps, the receipt's row naming intake's event.
+    expect((await history(data.barcode!)).map((row) => [row.version, row.to, row.eventId])).toEqual([
+      [1, 'RECEIVED', event.id],
+      [2, 'AWAITING_CALL_NUMBER', event.id],
+    ]);
   });
 
   it('joins a second copy of an ISBN to the existing record, whichever ISBN form it carries', async () => {
@@ -252,7 +258,7 @@ describe('cataloging receives items from intake', () => {
     expect(await history(eResource.itemId)).toHaveLength(2);
     expect(await item(book.barcode!)).toMatchObject({ status: 'SHELF_READY', version: 3 });
     expect((await history(book.barcode!)).map((h) => h.eventId)).not.toContain(duplicate.id);
-    await eventually(() => expect(probe.of('cataloging.item.status-changed', book.itemId).map((e) => e.data.version)).toEqual([1, 2, 3]));
+    await eventually(() => expect(probe.of('cataloging.item.status-changed', book.itemId).map((e) => e.data.version)).toEqual([2, 3]));
   });
 
   it('applies a burst of arrivals and hand-overs in batches exactly as it would one at a time', async () => {
@@ -313,12 +319,12 @@ describe('cataloging receives items from intake', () => {
     );
     const expectedSteps = (data: typeof serialCopy) => (data === serialCopy ? '->RECEIVED@1 RECEIVED>AWAITING_CALL_NUMBER@2' : '->RECEIVED@1 RECEIVED>IN_PROCESS@2');
     expect(new Map(steps.map((row) => [row.item_id, row.steps]))).toEqual(new Map(admitted.map((data) => [data.itemId, expectedSteps(data)])));
-    // Each step published once, caused by its own arrival and in its correlation (not the batch's first message's).
+    // Each admission published once, as the status it was committed with, caused by its own arrival and in its
+    // correlation (not the batch's first message's).
     const singleArrivals = arrivalEvents.filter((event) => event.data !== twice && event.data !== loser);
     await eventually(() => {
       for (const event of singleArrivals) {
         expect(probe.of('cataloging.item.status-changed', event.data.itemId).map((e) => [e.data.version, e.causationId, e.correlationId])).toEqual([
-          [1, event.id, event.correlationId],
           [2, event.id, event.correlationId],
         ]);
       }

@@ -49,7 +49,8 @@ export interface Move {
 /** A new item entering the catalog and, usually, moving straight on to where it waits. */
 export interface Admission {
   item: CatalogItem;
-  options: TransitionOptions;
+  /** An item is admitted because intake said it arrived: that event is the receipt's cause and announcement. */
+  options: TransitionOptions & { causedBy: NonNullable<TransitionOptions['causedBy']> };
   then?: { to: ItemStatus; options: TransitionOptions };
 }
 
@@ -89,7 +90,10 @@ const REASON_MAX = 500;
 export class ItemLifecycle {
   /**
    * Enters new items into the catalog as RECEIVED, version 1 (history `null → RECEIVED`), and moves
-   * each on to its `then` status (version 2) in the same insert: history and events show both steps.
+   * each on to its `then` status (version 2) in the same insert. The history shows both steps; only
+   * the status the item is committed with is published. No one could ever read the item as RECEIVED,
+   * and intake's `intake.item.received` (the history row's event) has announced the receipt itself;
+   * a status change for it would double the events every receipt sends to the read models.
    */
   async admit(tx: Transaction, admissions: readonly Admission[]): Promise<void> {
     if (admissions.length === 0) return;
@@ -97,7 +101,7 @@ export class ItemLifecycle {
     for (const { item, options, then } of admissions) {
       const at = options.at ?? new Date();
       Object.assign(item, options.set ?? {}, { status: ItemStatus.RECEIVED, version: 1, statusChangedAt: at });
-      steps.push({ item, from: null, to: ItemStatus.RECEIVED, version: 1, at, options, snapshotOf: Object.assign(new CatalogItem(), item) });
+      steps.push({ item, from: null, to: ItemStatus.RECEIVED, version: 1, at, options, announcedBy: then ? options.causedBy : undefined });
       if (then) {
         if (!canTransition(ItemStatus.RECEIVED, then.to)) throw new IllegalTransitionError(item, then.to);
         const thenAt = then.options.at ?? new Date();
@@ -197,7 +201,7 @@ export class ItemLifecycle {
     return new Set(moved.map((row) => row.id));
   }
 
-  /** History rows (one insert) and a `cataloging.item.status-changed` event per step. */
+  /** History rows (one insert) and a `cataloging.item.status-changed` event per announced step. */
   private async record(tx: Transaction, steps: Step[]): Promise<TransitionResult[]> {
     const records = await this.recordsOf(tx, steps.map((step) => step.item));
     const history: Partial<ItemStatusHistory>[] = [];
@@ -205,12 +209,13 @@ export class ItemLifecycle {
       const { item, from, to, version, at, options } = step;
       const actor = options.actor.slice(0, ACTOR_MAX);
       const reason = options.reason ? options.reason.slice(0, REASON_MAX) : null;
-      const snapshot = toItemSnapshot(step.snapshotOf ?? item, records[i]);
-      const event = tx.publish(
-        ItemStatusChanged,
-        { itemId: item.id, barcode: item.barcode, branch: item.branch, from, to, version, actor, reason, item: snapshot },
-        { branch: item.branch, causedBy: options.causedBy ?? undefined },
-      );
+      const event =
+        step.announcedBy ??
+        tx.publish(
+          ItemStatusChanged,
+          { itemId: item.id, barcode: item.barcode, branch: item.branch, from, to, version, actor, reason, item: toItemSnapshot(item, records[i]) },
+          { branch: item.branch, causedBy: options.causedBy ?? undefined },
+        );
       const eventId = options.causedBy?.id ?? event.id;
       history.push({ itemId: item.id, version, fromStatus: from, toStatus: to, at, actor, reason, eventId, correlationId: event.correlationId });
       return { from, to, version, eventId };
@@ -255,6 +260,9 @@ interface Step {
   version: number;
   at: Date;
   options: TransitionOptions;
-  /** The item as it was at this step when it has moved on since (admission's RECEIVED step). */
-  snapshotOf?: CatalogItem;
+  /**
+   * For a step the item moved past in the same transaction (admission's RECEIVED), the event that
+   * announced it instead of a status change of its own: the history row names that event.
+   */
+  announcedBy?: Pick<EventEnvelope, 'id' | 'correlationId'>;
 }

@@ -71,7 +71,10 @@ export const ItemStatusChanged = defineEvent({
   schemaVersion: 1,
   producer: 'cataloging',
   dataClass: ItemStatusChangedData,
-  description: 'The status of record of an item changed (cataloging is the system of record).',
+  description:
+    'The status of record of an item changed (cataloging is the system of record). One event per change that is committed as the ' +
+    "item's status: a new item is announced at the status it moves on to on arrival (version 2, from RECEIVED); its receipt " +
+    'itself, version 1 in the history, is intake.item.received.',
 });
 
 export class ItemUpdatedData {
