@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ItemStatus, makeCodabarBarcode } from '@app/contracts';
+import { expectLocksInIdOrder } from '../../../test/support/lock-order';
 import { bearer, RunningService, startService } from '../../../test/support/service-app';
 import { eventually, TestRun } from '../../../test/support/test-run';
 import { CatalogingModule } from '../src/cataloging.module';
@@ -179,5 +180,16 @@ describe('shelvers: the shelving list in shelf order, and shelving', () => {
     const malformed = await service.http().post('/items/shelve').set('Authorization', shelver).send({ barcodes: [ready.barcode, '123'] });
     expect(malformed.status).toBe(400);
     expect(malformed.body.message.join(' ')).toContain('barcodes');
+  });
+  it('locks a cart’s items in id order, whatever order they were scanned in, so two carts never deadlock', async () => {
+    const cart = [];
+    for (let i = 0; i < 6; i++) cart.push(await shelfReady(`QA${300 + i} .L${i + 1}`, 'lc'));
+    for (const item of cart) await untilStatus(item.barcode!, ItemStatus.SHELF_READY);
+    const scanned = [...cart].sort((a, b) => b.itemId.localeCompare(a.itemId));
+    await expectLocksInIdOrder(`"${run.schemaFor('cataloging')}".catalog_item`, 'id', cart.map((item) => item.itemId), async () => {
+      const response = await service.http().post('/items/shelve').set('Authorization', shelver).send({ barcodes: scanned.map((item) => item.barcode) });
+      expect(response.status).toBe(200);
+    });
+    for (const item of cart) expect((await get(`/items/${item.barcode}`, admin)).body.status).toBe('AVAILABLE');
   });
 });

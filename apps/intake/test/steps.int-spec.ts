@@ -167,6 +167,16 @@ describe('intake: processing steps and what cataloging tells intake (real Postgr
     expect((await view(newspaper.barcode!)).doneSteps).toEqual([]);
   });
 
+  it('locks a cart’s items in id order, whatever order they were scanned in, so two carts never deadlock', async () => {
+    const items = await receive(Array.from({ length: 6 }, () => line.book()));
+    const scanned = [...items].sort((a, b) => b.id.localeCompare(a.id));
+    await expectLocksInIdOrder(`"${run.schemaFor('intake')}".item`, 'id', items.map((item) => item.id), async () => {
+      const response = await intake.http().post('/steps').set('Authorization', technician).send({ step: 'cover', barcodes: scanned.map((item) => item.barcode) });
+      expect(response.status).toBe(200);
+    });
+    for (const item of items) expect((await view(item.barcode!)).doneSteps.map((d: { step: string }) => d.step)).toEqual(['cover']);
+  });
+
   it('publishes intake.item.processed for each cart item whose last step it was', async () => {
     const newspapers = await receive([line.newspaper(), line.newspaper(), line.newspaper()]);
     const { body } = await intake.http().post('/steps').set('Authorization', technician).send({ step: 'stamp', barcodes: newspapers.map((n) => n.barcode) }).expect(200);
