@@ -77,30 +77,50 @@ const event = (): OutgoingEvent => {
   return { id, exchange: 'library.events', routingKey: 'intake.item.received', type: 'intake.item.received', payload: JSON.stringify({ id }) };
 };
 
+/** Silences the relay's warnings and answers them to the test. */
+const spyOnWarnings = (relay: OutboxRelay) =>
+  jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+
+/** Keeps the relay's loop asleep: only `drain()` (or `stop()`) dispatches. */
+const holdWakes = (relay: OutboxRelay) => jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
+
 describe('OutboxRelay: dispatch after commit', () => {
-  let relay: OutboxRelay | undefined;
+  const running: OutboxRelay[] = [];
   afterEach(async () => {
     jest.restoreAllMocks();
-    await relay?.stop();
-    relay = undefined;
+    for (const relay of running.splice(0)) await relay.stop();
   });
 
+  function relayUnderTest(options: Partial<MessagingOptions> = {}) {
+    const fakes = relayWithFakes(options);
+    running.push(fakes.relay);
+    return fakes;
+  }
+
+  /** A running relay past its start-up sweep, its log emptied: what a test then sees is its own doing. */
+  async function startedRelay(options: Partial<MessagingOptions> = {}) {
+    const fakes = relayUnderTest(options);
+    fakes.relay.start();
+    await fakes.relay.drain(); // the start-up sweep
+    fakes.log.length = 0;
+    return fakes;
+  }
+
   it('leases rows only while it runs and holds its lease-holder lock, and names the holder', async () => {
-    const fakes = relayWithFakes({ outboxLeaseSeconds: 45 });
-    relay = fakes.relay;
+    const { relay } = relayUnderTest({ outboxLeaseSeconds: 45 });
     expect(relay.lease()).toBeNull();
     relay.start();
-    await until(() => relay?.lease() !== null);
+    await until(() => relay.lease() !== null);
     expect(relay.lease()).toEqual({ seconds: 45, holder: 7 });
     await relay.stop();
     expect(relay.lease()).toBeNull();
   });
 
   it('leases nothing while the database refuses its lease-holder lock, and sweeps what commits leave it meanwhile', async () => {
-    const fakes = relayWithFakes();
-    relay = fakes.relay;
+    const fakes = relayUnderTest();
+    const relay = fakes.relay;
     fakes.holder.refuse = true;
-    const warn = jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    const warn = spyOnWarnings(relay);
     relay.start();
     await until(() => warn.mock.calls.length > 0);
     expect(relay.lease()).toBeNull();
@@ -114,11 +134,8 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('publishes committed events at once, in commit order, and marks each batch in one statement once its confirms are in', async () => {
-    const fakes = relayWithFakes({ outboxBatchSize: 2 });
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain(); // the start-up sweep
-    fakes.log.length = 0;
+    const fakes = await startedRelay({ outboxBatchSize: 2 });
+    const relay = fakes.relay;
     const first = [event(), event(), event()];
     const second = [event()];
     relay.committed(first, true);
@@ -137,11 +154,8 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('publishes the next batch while the last one is being marked, and marks the rows confirmed meanwhile in one statement', async () => {
-    const fakes = relayWithFakes({ outboxBatchSize: 1 });
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
-    fakes.log.length = 0;
+    const fakes = await startedRelay({ outboxBatchSize: 1 });
+    const relay = fakes.relay;
     let openMarks!: () => void;
     fakes.database.holdMarks = new Promise((resolve) => (openMarks = resolve));
     const [first, second, third] = [event(), event(), event()];
@@ -160,13 +174,10 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('tries a failed mark again, warning once, and a drain returns only once its rows are marked', async () => {
-    const fakes = relayWithFakes();
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
-    jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
-    const warn = jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
-    fakes.log.length = 0;
+    const fakes = await startedRelay();
+    const relay = fakes.relay;
+    holdWakes(relay);
+    const warn = spyOnWarnings(relay);
     fakes.database.failNextMark = true;
     const row = event();
     relay.committed([row], true);
@@ -181,11 +192,8 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('sweeps beside dispatch: a claim that takes long holds up no commit\'s events', async () => {
-    const fakes = relayWithFakes();
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
-    fakes.log.length = 0;
+    const fakes = await startedRelay();
+    const relay = fakes.relay;
     let answerClaim!: () => void;
     fakes.database.holdClaims = new Promise((resolve) => (answerClaim = resolve));
     relay.committed([event()], false); // asks for a sweep
@@ -200,12 +208,9 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('keeps a batch the broker refused at the head of the queue and publishes all of it on the next pass, unmarked until then', async () => {
-    const fakes = relayWithFakes();
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
-    jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
-    fakes.log.length = 0;
+    const fakes = await startedRelay();
+    const relay = fakes.relay;
+    holdWakes(relay);
     const events = [event(), event()];
     fakes.failNextPublish();
     relay.committed(events, true);
@@ -218,27 +223,22 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('leaves rows that waited past half their lease to the sweep, so the two never publish one row', async () => {
-    const fakes = relayWithFakes({ outboxLeaseSeconds: 10 });
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
+    const fakes = await startedRelay({ outboxLeaseSeconds: 10 });
+    const relay = fakes.relay;
     const late = [event()];
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now);
     relay.committed(late, true);
     jest.spyOn(Date, 'now').mockReturnValue(now + 5_000);
-    const warn = jest.spyOn((relay as unknown as { logger: { warn: (m: string) => void } }).logger, 'warn').mockImplementation(() => undefined);
+    const warn = spyOnWarnings(relay);
     await relay.drain();
     expect(fakes.published).toEqual([]);
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('1 outbox rows waited past half their lease'));
   });
 
   it('sweeps rather than dispatches the rows of a transaction that wrote them without a lease', async () => {
-    const fakes = relayWithFakes();
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
-    fakes.log.length = 0;
+    const fakes = await startedRelay();
+    const relay = fakes.relay;
     relay.committed([event()], false);
     await relay.drain();
     expect(fakes.published).toEqual([]); // the row is in the database only: the claim (empty here) is what publishes it
@@ -246,18 +246,15 @@ describe('OutboxRelay: dispatch after commit', () => {
   });
 
   it('stops leasing once the queue holds MAX_DISPATCH_QUEUE rows, and publishes what it holds before it stops', async () => {
-    const fakes = relayWithFakes({ outboxBatchSize: 5_000 });
-    relay = fakes.relay;
-    relay.start();
-    await relay.drain();
+    const fakes = await startedRelay({ outboxBatchSize: 5_000 });
+    const relay = fakes.relay;
     // While the poller waits on its timer, nothing dispatches until woken: hold it back to fill the queue.
-    const wake = jest.spyOn((relay as unknown as { poller: { wake: () => void } }).poller, 'wake').mockImplementation(() => undefined);
+    const wake = holdWakes(relay);
     const many = Array.from({ length: MAX_DISPATCH_QUEUE }, event);
     relay.committed(many, true);
     expect(relay.lease()).toBeNull();
     wake.mockRestore();
     await relay.stop();
-    relay = undefined;
     expect(fakes.published).toHaveLength(MAX_DISPATCH_QUEUE);
   });
 });

@@ -22,6 +22,12 @@ export function transientDatabaseFailure(exception: unknown): 'collision' | 'una
   return /Connection terminated|ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect/i.test(error?.message ?? '') ? 'unavailable' : null;
 }
 
+/** What the client is told: after a collision nothing changed; after a lost connection the commit may have happened. */
+const TRANSIENT_ANSWERS: Record<'collision' | 'unavailable', string> = {
+  collision: 'the change collided with another change to the same records and was undone; nothing was changed; try again',
+  unavailable: 'the database connection was interrupted; check whether the change was made, then try again',
+};
+
 /** What the HTTP server says of a body it could not take (Fastify's `FST_ERR_CTP_*` errors). */
 interface BodyError {
   code?: string;
@@ -69,22 +75,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return [status, body];
     }
     const transient = transientDatabaseFailure(exception);
-    if (transient === 'collision') {
-      // Every multi-row writer locks in id order, so this should not happen; when it does, say so loudly.
-      this.logger.warn(`transaction undone by the database: ${(exception as Error).message}`);
-      return [503, {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'the change collided with another change to the same records and was undone; nothing was changed; try again',
-      }];
-    }
-    if (transient === 'unavailable') {
-      this.logger.warn(`database unavailable: ${(exception as Error).message}`);
-      return [503, {
-        statusCode: 503,
-        error: 'Service Unavailable',
-        message: 'the database connection was interrupted; check whether the change was made, then try again',
-      }];
+    if (transient) {
+      // A collision should not happen (every multi-row writer locks in id order): when it does, the log says so.
+      this.logger.warn(`${transient === 'collision' ? 'transaction undone by the database' : 'database unavailable'}: ${(exception as Error).message}`);
+      return [503, { statusCode: 503, error: 'Service Unavailable', message: TRANSIENT_ANSWERS[transient] }];
     }
     if (exception instanceof QueryFailedError && (exception as QueryFailedError & { code?: string }).code === '22P02') {
       return [400, { statusCode: 400, error: 'Bad Request', message: 'malformed identifier in the request' }];
